@@ -1,0 +1,220 @@
+//! One error type for the whole SDK.
+//!
+//! [`Error`] carries a [`ErrorKind`] chosen by *what the caller should do*
+//! (re-authenticate, fix the input, wait and retry, ...) plus the request
+//! details: HTTP method, path (never the query string, which may hold ids but
+//! never the key), status, the server's message and the raw body.
+//!
+//! Every binding maps [`ErrorKind::code`] to one exception/error class, so the
+//! codes below are part of the public contract of every language.
+
+use std::fmt;
+use std::time::Duration;
+
+/// What went wrong, in terms of what the caller should do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 401: the API key is missing, wrong or revoked. Re-authenticate.
+    Authentication,
+    /// 403: the key is valid but the resource belongs to someone else or the
+    /// current state forbids the action.
+    Permission,
+    /// 404: the record does not exist (or not under this partner account).
+    NotFound,
+    /// 409: conflict with existing state (e-mail already used, workspace exists).
+    Conflict,
+    /// 400/422 and every other 4xx, or input rejected by the client before
+    /// sending. Fix the input; retrying will not help.
+    Validation,
+    /// 402: the partner wallet does not cover the operation. Top it up.
+    PaymentRequired,
+    /// 429: too many requests. Wait `retry_after` and retry.
+    RateLimited,
+    /// 5xx: CMR failed. Safe to retry only if the operation is idempotent.
+    Server,
+    /// The connection failed (DNS, refused, reset, TLS).
+    Network,
+    /// The request did not complete within the configured timeout.
+    Timeout,
+    /// The server answered but the body was not what the API documents.
+    Decode,
+    /// A webhook delivery failed verification (bad or missing signature,
+    /// stale timestamp). Reject the delivery.
+    Signature,
+}
+
+impl ErrorKind {
+    /// Stable snake_case code shared by every language binding.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::Permission => "permission",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Validation => "validation",
+            ErrorKind::PaymentRequired => "payment_required",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Server => "server",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Signature => "signature",
+        }
+    }
+
+    /// Every kind, in a stable order (used by binding tests and docs).
+    pub const ALL: [ErrorKind; 12] = [
+        ErrorKind::Authentication,
+        ErrorKind::Permission,
+        ErrorKind::NotFound,
+        ErrorKind::Conflict,
+        ErrorKind::Validation,
+        ErrorKind::PaymentRequired,
+        ErrorKind::RateLimited,
+        ErrorKind::Server,
+        ErrorKind::Network,
+        ErrorKind::Timeout,
+        ErrorKind::Decode,
+        ErrorKind::Signature,
+    ];
+
+    /// The kind for an HTTP error status.
+    pub fn from_status(status: u16) -> ErrorKind {
+        match status {
+            401 => ErrorKind::Authentication,
+            402 => ErrorKind::PaymentRequired,
+            403 => ErrorKind::Permission,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Validation,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The SDK's error: a kind plus everything known about the failed request.
+#[derive(Debug, Clone)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    status: Option<u16>,
+    method: Option<String>,
+    path: Option<String>,
+    body: Option<String>,
+    retry_after: Option<Duration>,
+    /// True when the request was (or may have been) received by the server.
+    /// A write with `sent == true` is never retried.
+    sent: bool,
+}
+
+impl Error {
+    /// An error of `kind` with a message and no request details.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            status: None,
+            method: None,
+            path: None,
+            body: None,
+            retry_after: None,
+            sent: false,
+        }
+    }
+
+    /// Input rejected before any request was sent.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Validation, message)
+    }
+
+    pub(crate) fn with_request(mut self, method: &str, path: &str) -> Self {
+        self.method = Some(method.to_string());
+        self.path = Some(path.to_string());
+        self
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_body(mut self, body: impl Into<String>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    pub(crate) fn with_retry_after(mut self, d: Option<Duration>) -> Self {
+        self.retry_after = d;
+        self
+    }
+
+    pub(crate) fn mark_sent(mut self, sent: bool) -> Self {
+        self.sent = sent;
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    /// Shorthand for `self.kind().code()`.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+    /// The server's message (or the client's, for local failures).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    /// HTTP method of the failed request.
+    pub fn method(&self) -> Option<&str> {
+        self.method.as_deref()
+    }
+    /// Path of the failed request relative to the base URL, without query.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// Raw response body, when the server answered.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref()
+    }
+    /// How long the server asked us to wait (429 `Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+    /// Whether the server may have received the request. A write that fails
+    /// with `may_have_been_sent() == true` may have been accepted: check its
+    /// effect (webhooks, status endpoints) before sending it again.
+    pub fn may_have_been_sent(&self) -> bool {
+        self.sent
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind.code())?;
+        if let Some(s) = self.status {
+            write!(f, " ({s})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let (Some(m), Some(p)) = (&self.method, &self.path) {
+            write!(f, " [{m} {p}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for `Result<T, cmr::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

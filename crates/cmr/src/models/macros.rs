@@ -1,0 +1,99 @@
+//! Declaration macros shared by every model.
+//!
+//! * [`model!`] declares a struct with camelCase JSON names. Response models
+//!   end with `#[serde(flatten)] pub extra: Extra`, which keeps every field
+//!   the API sends that we do not know yet.
+//! * [`string_enum!`] declares an enum that (de)serialises as a string and
+//!   keeps values it does not know as `Unknown(String)` instead of failing.
+//!
+//! With the `uniffi` feature the same declarations derive uniffi traits, so
+//! the Kotlin/Swift bindings use these very types (declared once).
+
+macro_rules! model {
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name { $($body)* }
+    };
+}
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        ///
+        /// Values this SDK version does not know are kept as `Unknown(value)`.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this SDK version does not know, kept verbatim.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Every known value.
+            pub const KNOWN: &'static [&'static str] = &[$($s),+];
+
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $s,)+
+                    $name::Unknown(s) => s.as_str(),
+                }
+            }
+
+            /// Parse a wire value; unknown values become `Unknown`.
+            pub fn parse(s: &str) -> Self {
+                match s {
+                    $($s => $name::$variant,)+
+                    other => $name::Unknown(other.to_string()),
+                }
+            }
+
+            /// Is this a value this SDK version knows?
+            pub fn is_known(&self) -> bool {
+                !matches!(self, $name::Unknown(_))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok($name::parse(s))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                $name::parse(s)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                Ok($name::parse(&s))
+            }
+        }
+
+        #[cfg(feature = "uniffi")]
+        uniffi::custom_type!($name, String, {
+            lower: |v| v.as_str().to_string(),
+            try_lift: |s| Ok($name::parse(&s)),
+        });
+    };
+}
+

@@ -1,0 +1,92 @@
+//! One handle per API resource: `client.users()`, `client.domains()`, ...
+
+mod dns;
+mod domains;
+mod exports;
+mod geo;
+mod mailboxes;
+mod orders;
+mod prewarmup;
+mod subscriptions;
+mod users;
+mod wallet;
+
+
+use crate::Client;
+
+macro_rules! resource {
+    ($($(#[$m:meta])* $ty:ident => $method:ident;)*) => {
+        $(
+            $(#[$m])*
+            #[derive(Debug, Clone, Copy)]
+            pub struct $ty<'a> {
+                pub(crate) client: &'a Client,
+            }
+        )*
+        impl Client {
+            $(
+                $(#[$m])*
+                pub fn $method(&self) -> $ty<'_> {
+                    $ty { client: self }
+                }
+            )*
+        }
+    };
+}
+
+resource! {
+    /// Customers of the partner.
+    Users => users;
+    /// Country and state reference data.
+    Geo => geo;
+    /// Domains: availability, forwarding, removal and renewal.
+    Domains => domains;
+    /// DNS records of a user's domains.
+    Dns => dns;
+    /// Orders of domains and mailboxes.
+    Orders => orders;
+    /// Mailboxes.
+    Mailboxes => mailboxes;
+    /// Mailbox subscriptions.
+    Subscriptions => subscriptions;
+    /// Exports to sending platforms.
+    Exports => exports;
+    /// Pre-warmed mailboxes (and their sandbox).
+    Prewarmup => prewarmup;
+    /// The partner wallet.
+    Wallet => wallet;
+}
+
+/// `("userId", id)` after checking the id.
+pub(crate) fn user_q(user_id: &str) -> crate::Result<(&'static str, String)> {
+    crate::validate::id("userId", user_id)?;
+    Ok(("userId", user_id.to_string()))
+}
+
+/// JSON body of a serialisable request model.
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> crate::Result<crate::client::Body> {
+    serde_json::to_value(v)
+        .map(crate::client::Body::Json)
+        .map_err(|e| crate::Error::invalid(format!("could not encode the request: {e}")))
+}
+
+/// Query pairs of a params model (its set fields, stringified).
+pub(crate) fn query_of<T: serde::Serialize>(v: &T) -> Vec<(&'static str, String)> {
+    let value = serde_json::to_value(v).unwrap_or_default();
+    let mut out = Vec::new();
+    if let serde_json::Value::Object(map) = value {
+        for (k, v) in map {
+            let key: &'static str = match crate::routes::ALL.iter().flat_map(|r| r.query.iter()).find(|q| **q == k) {
+                Some(q) => q,
+                None => continue,
+            };
+            let s = match v {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => continue,
+                other => other.to_string(),
+            };
+            out.push((key, s));
+        }
+    }
+    out
+}
