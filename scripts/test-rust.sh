@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Rust suites: the core (unit, fixtures, integration against the sandbox),
+# the sandbox, the CLI and the uniffi crate's own checks.
+# The pyo3 and napi crates are not linkable as test binaries (their symbols
+# come from the host runtime); their suites run through Python and Node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+cargo test --workspace --exclude cmr-python --exclude cmr-node --no-fail-fast
+# Benchmarks must keep compiling (they are run by hand, not here).
+cargo check -p cmr --benches --quiet
