@@ -1,0 +1,461 @@
+//! The sandbox's state: the emulated world (persisted) and the server's
+//! shared runtime state (config, faults, request log, limiter).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::net::SocketAddr;
+
+use cmr::models::User;
+use parking_lot::Mutex;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::clock;
+use crate::SandboxOptions;
+
+const ID_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A 28-character upper-case base32 id, like CMR's.
+pub fn new_id() -> String {
+    let mut rng = rand::thread_rng();
+    (0..28).map(|_| ID_ALPHABET[rng.gen_range(0..ID_ALPHABET.len())] as char).collect()
+}
+
+/// `ACT_<uuid v4>`.
+pub fn new_action_id() -> String {
+    let b: [u8; 16] = rand::thread_rng().gen();
+    let h: String = b
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let x = match i {
+                6 => (x & 0x0f) | 0x40,
+                8 => (x & 0x3f) | 0x80,
+                _ => *x,
+            };
+            format!("{x:02x}")
+        })
+        .collect();
+    format!("ACT_{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRec {
+    pub seq: u64,
+    pub user: User,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DomainRec {
+    pub seq: u64,
+    pub domain_id: String,
+    pub name: String,
+    pub user_id: String,
+    /// ACTIVE, PENDING, RENEWING, GRACE_PERIOD, EXPIRED, ...
+    pub status: String,
+    pub created_ms: i64,
+    pub expiry_ms: i64,
+    pub auto_renew: bool,
+    pub forward_to: Option<String>,
+    pub mask_forwarding: Option<bool>,
+    pub email_forward_to: Option<String>,
+    pub google_client_id: Option<String>,
+    pub order_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MailboxRec {
+    pub seq: u64,
+    pub mailbox_id: String,
+    pub user_id: String,
+    pub domain_id: String,
+    pub domain: String,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub profile_picture: Option<String>,
+    pub on_warmup: bool,
+    /// IN_PROGRESS, CREATING_PASSWORD, ACTIVE, EXPIRED; PENDING before the subscription exists.
+    pub status: String,
+    pub subscription_id: Option<String>,
+    pub order_id: Option<String>,
+    pub service_provider: String,
+    pub password: String,
+    pub is_admin: bool,
+    pub created_ms: i64,
+}
+
+impl MailboxRec {
+    pub fn email(&self) -> String {
+        format!("{}@{}", self.username, self.domain)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubRec {
+    pub seq: u64,
+    pub subscription_id: String,
+    pub user_id: String,
+    pub domain_id: String,
+    pub domain: String,
+    /// ACTIVE, RENEWING, PAST_DUE, CANCELLED, EXPIRED
+    pub status: String,
+    pub service_provider: String,
+    pub price_per_mailbox: f64,
+    pub period_start_ms: i64,
+    pub period_end_ms: i64,
+    pub auto_renew: bool,
+    pub created_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderRec {
+    pub seq: u64,
+    pub order_id: String,
+    pub user_id: String,
+    /// CREATED, QUEUED, PROCESSING, COMPLETED, FAILED, PARTIALLY_FAILED
+    pub status: String,
+    pub kind: OrderKind,
+    pub service_provider: String,
+    /// The order as received (`domains`, `mailboxes`, ...).
+    pub request: Value,
+    pub total_price: f64,
+    pub confirmed: bool,
+    pub action_id: Option<String>,
+    pub created_ms: i64,
+    /// Domain ids created by this order.
+    pub domain_ids: Vec<String>,
+    /// Mailbox ids created by this order.
+    pub mailbox_ids: Vec<String>,
+    pub subscription_ids: Vec<String>,
+    pub auto_renew: bool,
+    /// For mailbox-only orders: the existing subscription to add to.
+    pub target_subscription: Option<String>,
+    /// For mailbox-only orders: the existing domain that gets a new subscription.
+    pub target_domain: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderKind {
+    /// Domains (+ mailboxes keyed by domain name).
+    Full,
+    /// Mailboxes on an existing domain.
+    Mailboxes,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DnsRec {
+    pub seq: u64,
+    pub record_id: String,
+    pub domain_id: String,
+    pub user_id: String,
+    pub host: String,
+    pub value: String,
+    pub record_type: String,
+    pub priority: Option<u32>,
+    pub ttl: u32,
+    pub excluded_dmarc_tags: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredRec {
+    pub seq: u64,
+    pub credential_id: String,
+    pub user_id: String,
+    pub app: String,
+    pub email: String,
+    pub workspace: Option<String>,
+    pub created_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrewarmOrderRec {
+    pub order_id: String,
+    pub user_id: String,
+    pub sandbox: bool,
+    pub scenario: String,
+    pub domains: Vec<String>,
+    pub status: String,
+    pub price: f64,
+    pub action_id: String,
+    pub created_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Task {
+    pub due_ms: i64,
+    pub seq: u64,
+    pub kind: TaskKind,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum TaskKind {
+    /// +5 s: register the order's domains (domain.order.success / failed).
+    OrderDomains { order_id: String },
+    /// +10 s: create the subscription(s) (mailbox.order.success), mailboxes IN_PROGRESS.
+    OrderMailboxes { order_id: String },
+    /// +20 s: mailboxes CREATING_PASSWORD.
+    MailboxesCreatingPassword { order_id: String },
+    /// +30 s: mailboxes ACTIVE, one mailbox.created each.
+    MailboxesActive { order_id: String },
+    /// Apply a subscription renewal (renewal.success / failed).
+    RenewSubscription { subscription_id: String, action_id: String },
+    /// Deliver a pre-warmup order.
+    PrewarmupDeliver { order_id: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryRec {
+    pub attempt: u32,
+    /// HTTP status of the receiver's answer; `None` when it could not be reached.
+    pub status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Virtual time of the attempt.
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventRec {
+    pub event_id: String,
+    pub event: String,
+    /// The exact JSON body POSTed (and signed).
+    pub body: String,
+    /// Headers of the latest attempt (signature and timestamp).
+    pub headers: BTreeMap<String, String>,
+    pub deliveries: Vec<DeliveryRec>,
+    /// Virtual time of the next attempt; `None` when done (or no URL was configured).
+    pub next_attempt_ms: Option<i64>,
+    pub created_at: String,
+    /// `pending`, `delivered`, `failed`, `undelivered` (no webhook URL).
+    pub state: String,
+}
+
+/// The emulated world: everything `reset` wipes and `--data` persists.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct World {
+    pub users: BTreeMap<String, UserRec>,
+    pub domains: BTreeMap<String, DomainRec>,
+    pub mailboxes: BTreeMap<String, MailboxRec>,
+    pub subscriptions: BTreeMap<String, SubRec>,
+    pub orders: BTreeMap<String, OrderRec>,
+    pub dns: BTreeMap<String, DnsRec>,
+    pub credentials: BTreeMap<String, CredRec>,
+    pub prewarm_orders: BTreeMap<String, PrewarmOrderRec>,
+    /// Pre-warmed inventory domains already sold (production list).
+    pub prewarm_sold: BTreeSet<String>,
+    /// Sandbox pre-warmup domains already sold (reset by `prewarmup.sandbox_reset`).
+    pub sandbox_prewarm_sold: BTreeSet<String>,
+    pub wallet: f64,
+    pub clock_offset_ms: i64,
+    pub tasks: Vec<Task>,
+    pub events: Vec<EventRec>,
+    pub seq: u64,
+    /// Set by every mutation; cleared when persisted.
+    #[serde(skip)]
+    pub dirty: bool,
+}
+
+impl World {
+    pub fn new(wallet: f64) -> World {
+        World { wallet, ..Default::default() }
+    }
+    /// Virtual now (ms).
+    pub fn now(&self) -> i64 {
+        clock::real_now_ms() + self.clock_offset_ms
+    }
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+    pub fn schedule(&mut self, due_ms: i64, kind: TaskKind) {
+        let seq = self.next_seq();
+        self.tasks.push(Task { due_ms, seq, kind });
+    }
+    pub fn user_email(&self, user_id: &str) -> String {
+        self.users.get(user_id).and_then(|u| u.user.email.clone()).unwrap_or_default()
+    }
+    pub fn domain_by_name(&self, name: &str) -> Option<&DomainRec> {
+        let n = name.trim().to_ascii_lowercase();
+        self.domains.values().find(|d| d.name == n)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub webhook_url: Option<String>,
+    pub webhook_secret: String,
+    pub rate_limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fault {
+    #[serde(default)]
+    pub method: Option<String>,
+    pub path: String,
+    #[serde(default = "one")]
+    pub count: u32,
+    pub kind: FaultKind,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+    #[serde(default)]
+    pub delay_ms: Option<u64>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultKind {
+    Status,
+    Delay,
+    Drop,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestLog {
+    pub method: String,
+    pub path: String,
+    pub query: BTreeMap<String, String>,
+    /// Status answered; 0 when the connection was dropped by a fault.
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
+}
+
+/// Requests kept in the log (oldest dropped first).
+pub const REQUEST_LOG_CAP: usize = 10_000;
+
+pub struct Bucket {
+    pub tokens: f64,
+    pub last: std::time::Instant,
+}
+
+/// Everything the server's tasks share.
+pub struct Shared {
+    pub api_key: String,
+    pub addr: SocketAddr,
+    pub initial_wallet: f64,
+    pub world: Mutex<World>,
+    pub config: Mutex<Config>,
+    pub initial_config: Config,
+    pub faults: Mutex<Vec<Fault>>,
+    pub requests: Mutex<VecDeque<RequestLog>>,
+    pub limiter: Mutex<HashMap<String, Bucket>>,
+    /// Held while due tasks run and webhooks are delivered (so `clock/advance`
+    /// awaits deliveries started elsewhere).
+    pub delivery_lock: tokio::sync::Mutex<()>,
+    pub http: reqwest::Client,
+    pub db: Option<Mutex<rusqlite::Connection>>,
+}
+
+impl Shared {
+    pub fn new(opts: &SandboxOptions, addr: SocketAddr) -> Result<Shared, String> {
+        if opts.api_key.is_empty() {
+            return Err("the API key must not be empty".into());
+        }
+        let config = Config {
+            webhook_url: opts.webhook_url.clone(),
+            webhook_secret: opts.webhook_secret.clone().unwrap_or_else(|| opts.api_key.clone()),
+            rate_limit: opts.rate_limit.filter(|n| *n > 0),
+        };
+        let (db, world) = match &opts.data_file {
+            Some(path) => {
+                let (conn, loaded) = crate::persist::open(path)?;
+                (Some(Mutex::new(conn)), loaded.unwrap_or_else(|| World::new(opts.wallet_balance)))
+            }
+            None => (None, World::new(opts.wallet_balance)),
+        };
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| format!("http client: {e}"))?;
+        Ok(Shared {
+            api_key: opts.api_key.clone(),
+            addr,
+            initial_wallet: opts.wallet_balance,
+            world: Mutex::new(world),
+            initial_config: config.clone(),
+            config: Mutex::new(config),
+            faults: Mutex::new(Vec::new()),
+            requests: Mutex::new(VecDeque::new()),
+            limiter: Mutex::new(HashMap::new()),
+            delivery_lock: tokio::sync::Mutex::new(()),
+            http,
+            db,
+        })
+    }
+
+    /// Write the world to the data file if it changed (no-op in memory mode).
+    pub fn persist_if_dirty(&self) {
+        if self.db.is_none() {
+            return;
+        }
+        let mut w = self.world.lock();
+        if !w.dirty {
+            return;
+        }
+        w.dirty = false;
+        self.persist_locked(&w);
+    }
+
+    pub fn persist_now(&self) {
+        if self.db.is_some() {
+            let w = self.world.lock();
+            self.persist_locked(&w);
+        }
+    }
+
+    fn persist_locked(&self, w: &World) {
+        if let Some(db) = &self.db {
+            if let Err(e) = crate::persist::save(&db.lock(), w) {
+                eprintln!("cmr-sandbox: could not persist the state: {e}");
+            }
+        }
+    }
+
+    pub fn log_request(&self, entry: RequestLog) {
+        let mut r = self.requests.lock();
+        if r.len() >= REQUEST_LOG_CAP {
+            r.pop_front();
+        }
+        r.push_back(entry);
+    }
+
+    /// Take one token of `key`'s bucket; `Err(retry_after_secs)` when empty.
+    pub fn rate_limit(&self, key: &str) -> Result<(), u64> {
+        let Some(rate) = self.config.lock().rate_limit else { return Ok(()) };
+        let rate = rate as f64;
+        let mut map = self.limiter.lock();
+        let now = std::time::Instant::now();
+        let b = map.entry(key.to_string()).or_insert(Bucket { tokens: rate, last: now });
+        b.tokens = (b.tokens + now.duration_since(b.last).as_secs_f64() * rate).min(rate);
+        b.last = now;
+        if b.tokens >= 1.0 {
+            b.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - b.tokens) / rate).ceil().max(1.0) as u64)
+        }
+    }
+}
