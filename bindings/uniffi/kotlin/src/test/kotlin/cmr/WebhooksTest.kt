@@ -1,0 +1,96 @@
+// Webhook verification vectors (tests/scenarios/webhook_vectors.json) and the
+// events the sandbox emits during an order, parsed into typed data.
+package cmr
+
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestFactory
+import org.junit.jupiter.api.assertThrows
+import uniffi.cmr_uniffi.CmrException
+import uniffi.cmr_uniffi.WebhookEventData
+import uniffi.cmr_uniffi.constructWebhookEvent
+import uniffi.cmr_uniffi.parseWebhook
+import uniffi.cmr_uniffi.signWebhook
+import uniffi.cmr_uniffi.verifyWebhook
+import uniffi.cmr_uniffi.verifyWebhookAt
+import uniffi.cmr_uniffi.webhookSignatureHeader
+import uniffi.cmr_uniffi.webhookTimestampHeader
+
+class WebhooksTest {
+    @TestFactory
+    fun sharedVectors(): List<DynamicTest> {
+        val v = scenario("webhook_vectors.json")
+        val secret = v.getString("secret")
+        val cases = v.getJSONArray("cases")
+        return (0 until cases.length()).map { cases.getJSONObject(it) }.map { case ->
+            DynamicTest.dynamicTest(case.getString("name")) {
+                val body = case.getString("body").toByteArray()
+                val h = case.getJSONObject("headers")
+                val headers = h.keySet().associateWith { h.getString(it) }
+                val now = case.getLong("now")
+                if (case.getBoolean("valid")) {
+                    verifyWebhookAt(body, headers, secret, now)
+                    val ev = parseWebhook(body)
+                    assertEquals(case.getString("event"), ev.event)
+                    assertEquals(case.getString("eventId"), ev.eventId)
+                    val data = ev.data
+                    assertTrue(data is WebhookEventData.DomainOrderSuccess, "$data")
+                    assertEquals(15.88, (data as WebhookEventData.DomainOrderSuccess).data.price)
+                } else {
+                    val e = assertThrows<CmrException.SignatureVerification> { verifyWebhookAt(body, headers, secret, now) }
+                    assertEquals("signature", e.code)
+                    if (case.has("errorContains")) {
+                        assertTrue(e.detail.contains(case.getString("errorContains")), e.detail)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    fun signThenVerifyNowAndConstruct() {
+        val body = """{"event":"dns.changed","eventId":"E9","data":{"x":1}}""".toByteArray()
+        val ts = System.currentTimeMillis() / 1000
+        val headers = mapOf(webhookSignatureHeader() to signWebhook("whsec", ts, body), webhookTimestampHeader() to ts.toString())
+        verifyWebhook(body, headers, "whsec")
+        val ev = constructWebhookEvent(body, headers, "whsec")
+        val data = ev.data
+        assertTrue(data is WebhookEventData.Unknown, "unknown events are kept, not errors: $data")
+        assertEquals("dns.changed", (data as WebhookEventData.Unknown).event)
+        assertTrue(data.dataJson.contains("\"x\":1"))
+        assertThrows<CmrException.SignatureVerification> { constructWebhookEvent(body, headers, "other") }
+        assertThrows<CmrException.Decode> { parseWebhook("not json".toByteArray()) }
+        Unit
+    }
+
+    @Test
+    fun sandboxOrderEventsVerifyAndParse() = runBlocking {
+        Sandbox.reset()
+        val c = client()
+        val p = provisioned(c, "life@acme.com", "lifecycle-example.com", listOf("alice", "bob"))
+        assertEquals(2, p.mailboxes.size)
+        val hooks = Sandbox.webhooks()
+        assertEquals(
+            listOf("domain.order.success", "mailbox.order.success", "mailbox.created", "mailbox.created"),
+            hooks.map { it.getString("event") },
+        )
+        for (h in hooks) {
+            val body = h.getString("body").toByteArray()
+            val hs = h.getJSONObject("headers")
+            val headers = hs.keySet().associateWith { hs.getString(it) }
+            val ts = headers.getValue("cmr-x-timestamp").toLong()
+            verifyWebhookAt(body, headers, SANDBOX_KEY, ts)
+            val ev = parseWebhook(body)
+            assertTrue(ev.eventId != null)
+            when (val d = ev.data) {
+                is WebhookEventData.DomainOrderSuccess -> assertEquals("lifecycle-example.com", d.data.domainName)
+                is WebhookEventData.MailboxOrderSuccess -> assertEquals(p.subscription.subscriptionId, d.data.subscriptionId)
+                is WebhookEventData.MailboxCreated -> assertTrue(d.data.email.orEmpty().endsWith("@lifecycle-example.com"))
+                else -> throw AssertionError("unexpected ${ev.event}: $d")
+            }
+        }
+    }
+}
