@@ -47,6 +47,7 @@ pub fn rfc3339(ms: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", s / 3600, s / 60 % 60, s % 60)
 }
 
+#[allow(dead_code)]
 /// Parse `YYYY-MM-DDTHH:MM:SS[.fff]Z` (what [`rfc3339`] writes) or a bare date.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();

@@ -13,3 +13,6 @@ pub const DEFAULT_WALLET_BALANCE: f64 = 1000.0;
 pub const TAKEN_DOMAIN_MARKER: &str = "taken";
 /// Platform credentials with this password fail the live login check (400).
 pub const INVALID_PASSWORD: &str = "invalid";
+/// Domains whose name contains this word fail registration at the +5 s step
+/// (`domain.order.failed`, refunded), to exercise the failure path.
+pub const REGISTRATION_FAILURE_MARKER: &str = "failreg";

@@ -52,10 +52,6 @@ impl Reply {
         self.action_id = Some(id.into());
         self
     }
-    pub fn with_status(mut self, status: u16) -> Reply {
-        self.status = status;
-        self
-    }
     pub fn header(mut self, name: &'static str, value: String) -> Reply {
         self.headers.push((name, value));
         self

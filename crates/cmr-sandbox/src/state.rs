@@ -354,6 +354,7 @@ pub struct Bucket {
 /// Everything the server's tasks share.
 pub struct Shared {
     pub api_key: String,
+    #[allow(dead_code)]
     pub addr: SocketAddr,
     pub initial_wallet: f64,
     pub world: Mutex<World>,

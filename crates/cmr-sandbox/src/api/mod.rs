@@ -5,10 +5,18 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use crate::server::{Reply, Req};
-use crate::state::{UserRec, World};
+use crate::state::{TaskKind, UserRec, World};
 
+mod dns;
+mod domains;
+mod exports;
 mod geo;
+mod mailboxes;
+mod orders;
+mod prewarmup;
+mod subscriptions;
 mod users;
+pub mod views;
 
 pub type R = Result<Reply, Reply>;
 
@@ -22,16 +30,172 @@ pub fn dispatch(w: &mut World, r: &Req, now: i64) -> R {
         "users.delete" => users::delete(w, r),
         "geo.countries" => geo::countries(r),
         "geo.states" => geo::states(r),
-        op => Err(Reply::err(501, format!("{op} is not implemented by the sandbox yet"))),
+        "domains.list" => domains::list(w, r, now),
+        "domains.suggest" => domains::suggest(w, r),
+        "domains.check_availability" => domains::check_availability(w, r),
+        "domains.check_workspace" => domains::check_workspace(w, r),
+        "domains.add_forwarding" => domains::add_forwarding(w, r),
+        "domains.add_email_forwarding" => domains::add_email_forwarding(w, r),
+        "domains.add_google_client_id" => domains::add_google_client_id(w, r),
+        "domains.remove" => domains::remove(w, r),
+        "domains.renewal_price" => domains::renewal_price(w, r, now),
+        "domains.renew" => domains::renew(w, r, now),
+        "domains.toggle_auto_renew" => domains::toggle_auto_renew(w, r),
+        "dns.list" => dns::list(w, r),
+        "dns.add" => dns::add(w, r),
+        "dns.update" => dns::update(w, r),
+        "dns.delete" => dns::delete(w, r),
+        "orders.create" => orders::create(w, r, now),
+        "orders.create_multipart" => orders::create_multipart(w, r, now),
+        "orders.order_mailboxes" => orders::order_mailboxes(w, r, now),
+        "orders.add_mailboxes_to_subscription" => orders::add_mailboxes_to_subscription(w, r, now),
+        "orders.process" => orders::process(w, r, now),
+        "orders.status" => orders::status(w, r),
+        "orders.get" => orders::get(w, r),
+        "mailboxes.list_all" => mailboxes::list_all(w, r),
+        "mailboxes.list" => mailboxes::list(w, r),
+        "mailboxes.get" => mailboxes::get(w, r),
+        "mailboxes.admin_details" => mailboxes::admin_details(w, r),
+        "mailboxes.update" | "mailboxes.update_many" => mailboxes::update(w, r, now),
+        "mailboxes.remove" => mailboxes::remove(w, r, now),
+        "subscriptions.list" => subscriptions::list(w, r),
+        "subscriptions.renew" => subscriptions::renew(w, r, now),
+        "subscriptions.cancel" => subscriptions::cancel(w, r),
+        "subscriptions.toggle_auto_renew" => subscriptions::toggle_auto_renew(w, r),
+        "subscriptions.recreate" => subscriptions::recreate(w, r, now),
+        "exports.reexport" => exports::reexport(w, r),
+        "exports.list_credentials" => exports::list_credentials(w, r),
+        "exports.add_credential" => exports::add_credential(w, r, now),
+        "exports.remove_credential" => exports::remove_credential(w, r),
+        "exports.export_mailboxes" => exports::export_mailboxes(w, r),
+        "prewarmup.list" => prewarmup::list(w, r, now),
+        "prewarmup.order" => prewarmup::order(w, r, now),
+        "prewarmup.sandbox_list" => prewarmup::sandbox_list(w, r, now),
+        "prewarmup.sandbox_order" => prewarmup::sandbox_order(w, r, now),
+        "prewarmup.sandbox_reset" => prewarmup::sandbox_reset(w),
+        "wallet.get" => Ok(Reply::ok("Wallet details fetched successfully", json!({"balance": money(w.wallet), "currency": "USD"}))),
+        "send_error" => send_error(r),
+        op => Err(Reply::err(501, format!("{op} is not implemented by the sandbox"))),
     }
 }
 
-/// Run every task due at or before `now`, in due order.
-pub fn run_due_tasks(_w: &mut World, _now: i64) {}
+fn send_error(r: &Req) -> R {
+    let obj = body_obj(r)?;
+    let msg = obj.get("message").and_then(Value::as_str).filter(|s| !s.trim().is_empty()).ok_or_else(|| Reply::err(400, "message is required"))?;
+    if msg.len() > 10_000 {
+        return Err(Reply::err(400, "message must be at most 10000 characters"));
+    }
+    Ok(Reply::ok("Error report received", json!({"reportId": crate::state::new_id()})))
+}
 
-/// `POST /__sandbox/seed`.
-pub fn seed(_w: &mut World, _now: i64) -> Value {
-    json!({})
+/// Run every task due at or before `now` (in due order, each at its own due
+/// time), then the time-driven status rules; repeat until nothing is due.
+pub fn run_due_tasks(w: &mut World, now: i64) {
+    for _ in 0..100_000 {
+        let next = w.tasks.iter().enumerate().filter(|(_, t)| t.due_ms <= now).min_by_key(|(_, t)| (t.due_ms, t.seq)).map(|(i, _)| i);
+        match next {
+            Some(i) => {
+                let t = w.tasks.remove(i);
+                run_task(w, t.kind, t.due_ms);
+                w.dirty = true;
+            }
+            None => {
+                if subscriptions::refresh(w, now) {
+                    w.dirty = true;
+                    continue;
+                }
+                return;
+            }
+        }
+    }
+}
+
+fn run_task(w: &mut World, kind: TaskKind, at: i64) {
+    match kind {
+        TaskKind::OrderDomains { order_id } => orders::step_domains(w, &order_id, at),
+        TaskKind::OrderMailboxes { order_id } => orders::step_mailboxes(w, &order_id, at),
+        TaskKind::MailboxesCreatingPassword { order_id } => orders::step_password(w, &order_id),
+        TaskKind::MailboxesActive { order_id } => orders::step_active(w, &order_id, at),
+        TaskKind::RenewSubscription { subscription_id, action_id } => subscriptions::step_renew(w, &subscription_id, &action_id, at),
+        TaskKind::PrewarmupDeliver { order_id } => prewarmup::step_deliver(w, &order_id, at),
+    }
+}
+
+/// `POST /__sandbox/seed`: a user with an ACTIVE domain, subscription and two ACTIVE mailboxes.
+pub fn seed(w: &mut World, now: i64) -> Value {
+    let n = w.users.len() + 1;
+    let suffix = crate::state::new_id()[..6].to_ascii_lowercase();
+    let uid = crate::state::new_id();
+    let seq = w.next_seq();
+    let user = cmr::models::User {
+        id: uid.clone(),
+        email: Some(format!("demo{n}-{suffix}@example.com")),
+        company: Some("Demo Co".into()),
+        first_name: Some("Dana".into()),
+        last_name: Some("Demo".into()),
+        country: Some("US".into()),
+        city: Some("Austin".into()),
+        address_line_one: Some("1 Main St".into()),
+        language_preference: Some("en".into()),
+        postal_code: Some("73301".into()),
+        state: Some("TX".into()),
+        phone_cc: Some("1".into()),
+        phone: Some("5125550100".into()),
+        created_at: Some(crate::clock::rfc3339(now)),
+        ..Default::default()
+    };
+    w.users.insert(uid.clone(), UserRec { seq, user });
+    let domain = format!("demo-{suffix}.com");
+    let did = domains::register(w, &uid, &domain, 1, now, None);
+    let sid = crate::state::new_id();
+    let seq = w.next_seq();
+    w.subscriptions.insert(
+        sid.clone(),
+        crate::state::SubRec {
+            seq,
+            subscription_id: sid.clone(),
+            user_id: uid.clone(),
+            domain_id: did.clone(),
+            domain: domain.clone(),
+            status: "ACTIVE".into(),
+            service_provider: "GOOGLE".into(),
+            price_per_mailbox: crate::pricing::MAILBOX_PRICE_PER_MONTH,
+            period_start_ms: now,
+            period_end_ms: crate::clock::add_months(now, 1),
+            auto_renew: false,
+            created_ms: now,
+        },
+    );
+    let mut mailbox_ids = Vec::new();
+    for (i, (u, f, l)) in [("alice", "Alice", "Adams"), ("bob", "Bob", "Baker")].into_iter().enumerate() {
+        let id = crate::state::new_id();
+        let seq = w.next_seq();
+        w.mailboxes.insert(
+            id.clone(),
+            crate::state::MailboxRec {
+                seq,
+                mailbox_id: id.clone(),
+                user_id: uid.clone(),
+                domain_id: did.clone(),
+                domain: domain.clone(),
+                username: u.into(),
+                first_name: f.into(),
+                last_name: l.into(),
+                profile_picture: None,
+                on_warmup: false,
+                status: "ACTIVE".into(),
+                subscription_id: Some(sid.clone()),
+                order_id: None,
+                service_provider: "GOOGLE".into(),
+                password: orders::random_password(),
+                is_admin: i == 0,
+                created_ms: now,
+            },
+        );
+        mailbox_ids.push(id);
+    }
+    w.dirty = true;
+    json!({"userId": uid, "domainId": did, "domain": domain, "subscriptionId": sid, "mailboxIds": mailbox_ids})
 }
 
 // ---- helpers ---------------------------------------------------------------
