@@ -1,1 +1,387 @@
-// placeholder
+//! `cmr._native`: the Python binding of the cmr core.
+//!
+//! No business logic lives here: every operation goes through
+//! [`cmr::ops::call`] (JSON in, JSON out), errors become the exception classes
+//! of `cmr._errors` (defined in Python so they can carry fields), and the
+//! idiomatic API (typed methods, models, pages) is the Python package around
+//! this module.
+//!
+//! One multi-thread tokio runtime (pyo3-async-runtimes') serves everything:
+//! blocking calls `block_on` it with the GIL released, async calls return
+//! asyncio awaitables resolved from it, and the embedded sandbox runs on it.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use serde_json::Value;
+
+/// The one shared runtime.
+fn runtime() -> &'static tokio::runtime::Runtime {
+    pyo3_async_runtimes::tokio::get_runtime()
+}
+
+/// Convert a core error into the matching `cmr._errors` exception.
+fn to_pyerr(py: Python<'_>, e: &cmr::Error) -> PyErr {
+    let made = py.import("cmr._errors").and_then(|m| m.getattr("_from_native")).and_then(|f| {
+        f.call1((
+            e.code(),
+            e.message(),
+            e.status(),
+            e.method(),
+            e.path(),
+            e.body(),
+            e.retry_after().map(|d| d.as_secs_f64()),
+            e.may_have_been_sent(),
+        ))
+    });
+    match made {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(err) => err,
+    }
+}
+
+fn err_in_future(e: cmr::Error) -> PyErr {
+    Python::with_gil(|py| to_pyerr(py, &e))
+}
+
+/// Arguments arrive as JSON text (the Python layer builds them).
+fn parse_json(what: &str, s: Option<&str>) -> PyResult<Value> {
+    match s {
+        None => Ok(Value::Null),
+        Some(s) => serde_json::from_str(s).map_err(|e| PyValueError::new_err(format!("{what} is not valid JSON: {e}"))),
+    }
+}
+
+fn to_json_text(v: &impl serde::Serialize) -> PyResult<String> {
+    serde_json::to_string(v).map_err(|e| PyRuntimeError::new_err(format!("could not encode the result: {e}")))
+}
+
+fn seconds(what: &str, s: Option<f64>) -> PyResult<Option<Duration>> {
+    match s {
+        None => Ok(None),
+        Some(v) if v.is_finite() && v >= 0.0 => Ok(Some(Duration::from_secs_f64(v))),
+        Some(v) => Err(PyValueError::new_err(format!("{what} must be a non-negative number of seconds, got {v}"))),
+    }
+}
+
+fn method(m: &str) -> PyResult<cmr::Method> {
+    cmr::Method::parse(m).ok_or_else(|| PyValueError::new_err(format!("unknown HTTP method {m:?}")))
+}
+
+/// A configured core client. The Python `cmr.Client` / `cmr.AsyncClient` wrap it.
+#[pyclass(frozen, module = "cmr._native")]
+struct NativeClient {
+    inner: cmr::Client,
+}
+
+#[pymethods]
+impl NativeClient {
+    #[new]
+    #[pyo3(signature = (
+        api_key=None, base_url=None, *, sandbox=false, timeout=None, connect_timeout=None, max_retries=None,
+        retry_base_delay=None, retry_max_delay=None, retry_after_cap=None, requests_per_second=None,
+        user_agent_prefix=None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        base_url: Option<String>,
+        sandbox: bool,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+        retry_base_delay: Option<f64>,
+        retry_max_delay: Option<f64>,
+        retry_after_cap: Option<f64>,
+        requests_per_second: Option<f64>,
+        user_agent_prefix: Option<String>,
+    ) -> PyResult<Self> {
+        let mut b = cmr::Client::builder().sandbox(sandbox);
+        if let Some(k) = api_key {
+            b = b.api_key(k);
+        }
+        if let Some(u) = base_url {
+            b = b.base_url(u);
+        }
+        if let Some(d) = seconds("timeout", timeout)? {
+            b = b.timeout(d);
+        }
+        if let Some(d) = seconds("connect_timeout", connect_timeout)? {
+            b = b.connect_timeout(d);
+        }
+        if let Some(n) = max_retries {
+            b = b.max_retries(n);
+        }
+        if let Some(d) = seconds("retry_base_delay", retry_base_delay)? {
+            b = b.retry_base_delay(d);
+        }
+        if let Some(d) = seconds("retry_max_delay", retry_max_delay)? {
+            b = b.retry_max_delay(d);
+        }
+        if let Some(d) = seconds("retry_after_cap", retry_after_cap)? {
+            b = b.retry_after_cap(d);
+        }
+        if let Some(r) = requests_per_second {
+            b = b.requests_per_second(r);
+        }
+        b = b.user_agent_prefix(user_agent_prefix.unwrap_or_else(|| format!("cmr-python/{}", cmr::VERSION)));
+        // reqwest's client must be built inside a runtime context.
+        let _guard = runtime().enter();
+        let inner = b.build().map_err(|e| to_pyerr(py, &e))?;
+        Ok(NativeClient { inner })
+    }
+
+    /// A view of this client with other per-request options (shares the connection pool).
+    #[pyo3(signature = (*, timeout=None, max_retries=None, headers=None))]
+    fn with_options(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+        headers: Option<Vec<(String, String)>>,
+    ) -> PyResult<NativeClient> {
+        let options = cmr::RequestOptions {
+            timeout: seconds("timeout", timeout)?,
+            max_retries,
+            headers: headers.unwrap_or_default(),
+        };
+        Ok(NativeClient { inner: self.inner.with_options(options) })
+    }
+
+    #[getter]
+    fn base_url(&self) -> String {
+        self.inner.base_url().to_string()
+    }
+
+    #[getter]
+    fn is_sandbox(&self) -> bool {
+        self.inner.is_sandbox()
+    }
+
+    /// Call operation `op` (a route-table name) with camelCase JSON arguments;
+    /// blocks (without the GIL) and returns the JSON result.
+    #[pyo3(signature = (op, args_json=None))]
+    fn call(&self, py: Python<'_>, op: &str, args_json: Option<&str>) -> PyResult<String> {
+        let args = parse_json("args_json", args_json)?;
+        let client = &self.inner;
+        let result = py.allow_threads(|| runtime().block_on(cmr::ops::call(client, op, args)));
+        match result {
+            Ok(v) => to_json_text(&v),
+            Err(e) => Err(to_pyerr(py, &e)),
+        }
+    }
+
+    /// [`NativeClient::call`] as an asyncio awaitable resolving to the JSON result.
+    #[pyo3(signature = (op, args_json=None))]
+    fn call_async<'py>(&self, py: Python<'py>, op: String, args_json: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        let args = parse_json("args_json", args_json)?;
+        let client = self.inner.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            match cmr::ops::call(&client, &op, args).await {
+                Ok(v) => to_json_text(&v),
+                Err(e) => Err(err_in_future(e)),
+            }
+        })
+    }
+
+    /// Raw escape hatch: any method and path (relative to the base URL);
+    /// returns the decoded envelope `{status, message, data, actionId, ...}` as JSON.
+    #[pyo3(signature = (method, path, query=None, body_json=None))]
+    fn request(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        path: &str,
+        query: Option<Vec<(String, String)>>,
+        body_json: Option<&str>,
+    ) -> PyResult<String> {
+        let m = self::method(method)?;
+        let body = body_json.map(|b| parse_json("body_json", Some(b))).transpose()?;
+        let query = query.unwrap_or_default();
+        let client = &self.inner;
+        let result = py.allow_threads(|| runtime().block_on(client.request(m, path, &query, body)));
+        match result {
+            Ok(env) => to_json_text(&env),
+            Err(e) => Err(to_pyerr(py, &e)),
+        }
+    }
+
+    /// [`NativeClient::request`] as an asyncio awaitable.
+    #[pyo3(signature = (method, path, query=None, body_json=None))]
+    fn request_async<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        path: String,
+        query: Option<Vec<(String, String)>>,
+        body_json: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let m = self::method(method)?;
+        let body = body_json.map(|b| parse_json("body_json", Some(b))).transpose()?;
+        let query = query.unwrap_or_default();
+        let client = self.inner.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            match client.request(m, &path, &query, body).await {
+                Ok(env) => to_json_text(&env),
+                Err(e) => Err(err_in_future(e)),
+            }
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("NativeClient(base_url={:?})", self.inner.base_url())
+    }
+}
+
+/// Every operation name, in route-table order.
+#[pyfunction]
+fn operations() -> Vec<&'static str> {
+    cmr::ops::names().collect()
+}
+
+/// Is this operation paginated?
+#[pyfunction]
+fn is_paginated(op: &str) -> bool {
+    cmr::ops::is_paginated(op)
+}
+
+/// Verify a webhook delivery (signature and timestamp tolerance).
+#[pyfunction]
+#[pyo3(signature = (raw_body, headers, secret, tolerance=300.0, now=None))]
+fn webhook_verify(
+    py: Python<'_>,
+    raw_body: &[u8],
+    headers: Vec<(String, String)>,
+    secret: &str,
+    tolerance: f64,
+    now: Option<i64>,
+) -> PyResult<()> {
+    let tol = seconds("tolerance", Some(tolerance))?.unwrap_or(cmr::webhooks::DEFAULT_TOLERANCE);
+    let r = match now {
+        Some(now) => cmr::webhooks::verify_at(raw_body, &headers, secret, tol, now),
+        None => cmr::webhooks::verify(raw_body, &headers, secret, tol),
+    };
+    r.map_err(|e| to_pyerr(py, &e))
+}
+
+/// Parse a webhook body into the core's typed event, returned as JSON
+/// `{event, eventId, data: {type, data}, raw}`.
+#[pyfunction]
+fn webhook_parse(py: Python<'_>, raw_body: &[u8]) -> PyResult<String> {
+    let ev = cmr::webhooks::parse(raw_body).map_err(|e| to_pyerr(py, &e))?;
+    to_json_text(&ev)
+}
+
+/// The signature header value for a body (to test your own endpoint).
+#[pyfunction]
+fn webhook_sign(secret: &str, timestamp: i64, raw_body: &[u8]) -> String {
+    cmr::webhooks::sign(secret, timestamp, raw_body)
+}
+
+/// The embedded sandbox server, running on the shared runtime.
+#[pyclass(frozen, module = "cmr._native")]
+struct Sandbox {
+    inner: Mutex<Option<cmr_sandbox::Sandbox>>,
+    base_url: String,
+    url: String,
+    api_key: String,
+}
+
+impl Sandbox {
+    fn with_running<T>(&self, f: impl FnOnce(&cmr_sandbox::Sandbox) -> T) -> PyResult<T> {
+        let guard = self.inner.lock().map_err(|_| PyRuntimeError::new_err("sandbox lock poisoned"))?;
+        match guard.as_ref() {
+            Some(sb) => Ok(f(sb)),
+            None => Err(PyRuntimeError::new_err("the sandbox is stopped")),
+        }
+    }
+}
+
+#[pymethods]
+impl Sandbox {
+    #[new]
+    #[pyo3(signature = (*, port=0, api_key=None, webhook_url=None, webhook_secret=None, rate_limit=None, wallet_balance=None, data_file=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        port: u16,
+        api_key: Option<String>,
+        webhook_url: Option<String>,
+        webhook_secret: Option<String>,
+        rate_limit: Option<u32>,
+        wallet_balance: Option<f64>,
+        data_file: Option<std::path::PathBuf>,
+    ) -> PyResult<Self> {
+        let mut opts = cmr_sandbox::SandboxOptions { port, webhook_url, webhook_secret, rate_limit, data_file, ..Default::default() };
+        if let Some(k) = api_key {
+            opts.api_key = k;
+        }
+        if let Some(b) = wallet_balance {
+            opts.wallet_balance = b;
+        }
+        let sb = py
+            .allow_threads(|| runtime().block_on(cmr_sandbox::Sandbox::start(opts)))
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        Ok(Sandbox { base_url: sb.base_url(), url: sb.url(), api_key: sb.api_key().to_string(), inner: Mutex::new(Some(sb)) })
+    }
+
+    /// `http://127.0.0.1:PORT/api/v1/integration`: the client's base URL.
+    #[getter]
+    fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// `http://127.0.0.1:PORT`: the control API lives under `/__sandbox` here.
+    #[getter]
+    fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The accepted partner key.
+    #[getter]
+    fn api_key(&self) -> String {
+        self.api_key.clone()
+    }
+
+    /// The webhook signing secret now in force.
+    #[getter]
+    fn webhook_secret(&self) -> PyResult<String> {
+        self.with_running(|sb| sb.webhook_secret())
+    }
+
+    #[getter]
+    fn running(&self) -> bool {
+        self.inner.lock().map(|g| g.is_some()).unwrap_or(false)
+    }
+
+    /// Stop serving (idempotent).
+    fn stop(&self, py: Python<'_>) -> PyResult<()> {
+        let taken = self.inner.lock().map_err(|_| PyRuntimeError::new_err("sandbox lock poisoned"))?.take();
+        if let Some(sb) = taken {
+            py.allow_threads(|| runtime().block_on(sb.shutdown()));
+        }
+        Ok(())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Sandbox(url={:?})", self.url)
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeClient>()?;
+    m.add_class::<Sandbox>()?;
+    m.add_function(wrap_pyfunction!(operations, m)?)?;
+    m.add_function(wrap_pyfunction!(is_paginated, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook_parse, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook_sign, m)?)?;
+    m.add("__version__", cmr::VERSION)?;
+    m.add("DEFAULT_API_KEY", cmr_sandbox::DEFAULT_API_KEY)?;
+    m.add("SIGNATURE_HEADER", cmr::webhooks::SIGNATURE_HEADER)?;
+    m.add("TIMESTAMP_HEADER", cmr::webhooks::TIMESTAMP_HEADER)?;
+    Ok(())
+}

@@ -1,0 +1,102 @@
+"""cmr: client for the Cold Mail Reseller (CMR) partner API.
+
+>>> import cmr
+>>> client = cmr.Client()                      # key from CMR_API_KEY
+>>> user = client.users.get(user_id="...")
+>>> for sub in client.subscriptions.list(status="ACTIVE"):
+...     print(sub.domain, sub.period_end)
+
+The HTTP client, retries, pagination and webhook verification are the Rust
+core (``cmr._native``); this package is the typed Python surface. Importing
+it is cheap: the native module and the models load on first use.
+"""
+
+from __future__ import annotations
+
+from ._errors import (
+    AuthenticationError,
+    CmrError,
+    ConflictError,
+    DecodeError,
+    NetworkError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    SignatureVerificationError,
+    TimeoutError,
+    ValidationError,
+)
+
+__version__ = "0.1.0"
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs ~20 ms to import: keep `import cmr` cheap
+    from typing import Any
+
+    from . import testing, webhooks
+    from ._base import AsyncPage, Model, SyncPage
+    from ._client import AsyncClient, Client
+    from ._models import *  # noqa: F403
+
+_MODELS = (
+    "Ack Envelope User Country State Domain DomainAvailability WorkspaceCheck DomainRenewalItem "
+    "DomainRenewResult DomainAutoRenew DnsRecord DnsRecords NewDnsRecord OrderDomain NewMailbox "
+    "GoogleConfig ProfilePicture OrderCreated OrderStatus Order Mailbox MailboxAdminDetails "
+    "MailboxUpdate MailboxUpdateItem MailboxUpdateResult Subscription PlatformLogin PlatformMetadata "
+    "CredentialCreated PlatformCredential PlatformConnection PrewarmupMailbox PrewarmupDomain "
+    "PrewarmupItem PrewarmupOrderCreated Wallet ServiceProvider BillingCycle RecordType DomainStatus "
+    "MailboxStatus OrderState SubscriptionStatus PlatformApp SandboxScenario"
+).split()
+
+_LAZY = {
+    "Client": "._client",
+    "AsyncClient": "._client",
+    "SyncPage": "._base",
+    "AsyncPage": "._base",
+    "Model": "._base",
+    **{name: "._models" for name in _MODELS},
+}
+_SUBMODULES = {"webhooks", "testing"}
+
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "SyncPage",
+    "AsyncPage",
+    "Model",
+    "webhooks",
+    "testing",
+    "CmrError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "ValidationError",
+    "PaymentRequiredError",
+    "RateLimitError",
+    "ServerError",
+    "NetworkError",
+    "TimeoutError",
+    "DecodeError",
+    "SignatureVerificationError",
+    *_MODELS,
+]
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'cmr' has no attribute {name!r}")
+    value = getattr(importlib.import_module(mod, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

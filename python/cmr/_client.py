@@ -1,0 +1,266 @@
+"""``cmr.Client`` (blocking) and ``cmr.AsyncClient`` (asyncio)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Mapping, Optional, Sequence, TypeVar, Union
+
+from . import _async_resources as ar
+from . import _native
+from . import _resources as r
+from ._base import AsyncPage, SyncPage, dump
+from ._errors import CmrError
+from ._models import Ack, Envelope
+
+__all__ = ["Client", "AsyncClient"]
+
+T = TypeVar("T")
+_log = logging.getLogger("cmr")
+
+QueryArg = Union[Mapping[str, Any], Sequence[tuple[str, Any]], None]
+
+
+def _query(query: QueryArg) -> Optional[list[tuple[str, str]]]:
+    if query is None:
+        return None
+    items = query.items() if isinstance(query, Mapping) else query
+    out = []
+    for k, v in items:
+        if v is None:
+            continue
+        if isinstance(v, bool):
+            v = "true" if v else "false"
+        out.append((str(k), str(dump(v))))
+    return out
+
+
+def _body(body: Any) -> Optional[str]:
+    return None if body is None else json.dumps(dump(body))
+
+
+class _Base:
+    _native: _native.NativeClient
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        *,
+        base_url: Optional[str] = None,
+        sandbox: bool = False,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        connect_timeout: Optional[float] = None,
+        retry_base_delay: Optional[float] = None,
+        retry_max_delay: Optional[float] = None,
+        retry_after_cap: Optional[float] = None,
+        requests_per_second: Optional[float] = None,
+        _native_client: Optional[_native.NativeClient] = None,
+    ) -> None:
+        """Create a client.
+
+        Args:
+            api_key: the partner API key (default: the ``CMR_API_KEY`` environment variable).
+            base_url: API base URL (default: ``CMR_BASE_URL``, else production).
+            sandbox: send the key as a sandbox key (``cmr-x-sandbox-api-key``).
+            timeout: seconds for one attempt (default 60).
+            max_retries: retries after the first attempt (default 2; GETs on
+                transient failures, writes only when the server provably did not act).
+            connect_timeout, retry_base_delay, retry_max_delay, retry_after_cap: seconds.
+            requests_per_second: pace requests client-side (off by default).
+        """
+        if _native_client is not None:
+            self._native = _native_client
+        else:
+            self._native = _native.NativeClient(
+                api_key,
+                base_url,
+                sandbox=sandbox,
+                timeout=timeout,
+                connect_timeout=connect_timeout,
+                max_retries=max_retries,
+                retry_base_delay=retry_base_delay,
+                retry_max_delay=retry_max_delay,
+                retry_after_cap=retry_after_cap,
+                requests_per_second=requests_per_second,
+            )
+
+    @property
+    def base_url(self) -> str:
+        return self._native.base_url
+
+    def __repr__(self) -> str:
+        # Never the key.
+        return f"{type(self).__name__}(base_url={self._native.base_url!r})"
+
+    def _native_with(
+        self,
+        timeout: Optional[float],
+        max_retries: Optional[int],
+        headers: Optional[Mapping[str, str]],
+    ) -> _native.NativeClient:
+        return self._native.with_options(
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=list(headers.items()) if headers else None,
+        )
+
+
+def _log_error(op: str, e: CmrError) -> None:
+    _log.debug("cmr %s failed: %s", op, e)
+
+
+class Client(_Base):
+    """Blocking client of the CMR partner API.
+
+    >>> client = cmr.Client(api_key="...")          # or CMR_API_KEY
+    >>> user = client.users.create(email="jane@acme.com", ...)
+    >>> for u in client.users.list():                # every page
+    ...     print(u.email)
+    """
+
+    def __init__(self, api_key: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(api_key, **kwargs)
+        self.users = r.Users(self)
+        self.geo = r.Geo(self)
+        self.domains = r.Domains(self)
+        self.dns = r.Dns(self)
+        self.orders = r.Orders(self)
+        self.mailboxes = r.Mailboxes(self)
+        self.subscriptions = r.Subscriptions(self)
+        self.exports = r.Exports(self)
+        self.prewarmup = r.Prewarmup(self)
+        self.wallet = r.WalletResource(self)
+
+    def with_options(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> "Client":
+        """A view of this client with other per-request options (same connections)."""
+        return Client(_native_client=self._native_with(timeout, max_retries, headers))
+
+    def send_error(self, *, message: str, action_id: Optional[str] = None, details: Optional[str] = None) -> Ack:
+        """Report a problem to CMR (``action_id`` of the operation it relates to)."""
+        return self._call("send_error", r._args(locals()), Ack.from_dict)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        query: QueryArg = None,
+        body: Any = None,
+    ) -> Envelope:
+        """Raw escape hatch: any path relative to the base URL, same auth,
+        retries and errors; returns the decoded envelope."""
+        _log.debug("cmr request %s %s", method, path)
+        raw = self._native.request(method, path, _query(query), _body(body))
+        return Envelope.from_dict(json.loads(raw))
+
+    def close(self) -> None:
+        """Nothing to release explicitly (connections close with the client)."""
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- used by the resources --------------------------------------------
+
+    def _call(self, op: str, args: dict[str, Any], conv: Callable[[Any], T]) -> T:
+        _log.debug("cmr call %s", op)
+        try:
+            raw = self._native.call(op, json.dumps(args))
+        except CmrError as e:
+            _log_error(op, e)
+            raise
+        return conv(json.loads(raw))
+
+    def _page(self, op: str, args: dict[str, Any], item: Callable[[Any], T]) -> SyncPage[T]:
+        data = self._call(op, args, lambda v: v)
+
+        def fetch(n: int) -> SyncPage[T]:
+            return self._page(op, {**args, "page": n}, item)
+
+        return SyncPage(data, item, fetch)
+
+
+class AsyncClient(_Base):
+    """asyncio client of the CMR partner API: the same resources and methods
+    as :class:`Client`, as coroutines.
+
+    >>> client = cmr.AsyncClient()
+    >>> user = await client.users.get(user_id="...")
+    >>> async for u in await client.users.list():
+    ...     print(u.email)
+    """
+
+    def __init__(self, api_key: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(api_key, **kwargs)
+        self.users = ar.AsyncUsers(self)
+        self.geo = ar.AsyncGeo(self)
+        self.domains = ar.AsyncDomains(self)
+        self.dns = ar.AsyncDns(self)
+        self.orders = ar.AsyncOrders(self)
+        self.mailboxes = ar.AsyncMailboxes(self)
+        self.subscriptions = ar.AsyncSubscriptions(self)
+        self.exports = ar.AsyncExports(self)
+        self.prewarmup = ar.AsyncPrewarmup(self)
+        self.wallet = ar.AsyncWalletResource(self)
+
+    def with_options(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> "AsyncClient":
+        """A view of this client with other per-request options (same connections)."""
+        return AsyncClient(_native_client=self._native_with(timeout, max_retries, headers))
+
+    async def send_error(self, *, message: str, action_id: Optional[str] = None, details: Optional[str] = None) -> Ack:
+        """Report a problem to CMR (``action_id`` of the operation it relates to)."""
+        return await self._call("send_error", r._args(locals()), Ack.from_dict)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        query: QueryArg = None,
+        body: Any = None,
+    ) -> Envelope:
+        """Raw escape hatch: any path relative to the base URL; returns the envelope."""
+        _log.debug("cmr request %s %s", method, path)
+        raw = await self._native.request_async(method, path, _query(query), _body(body))
+        return Envelope.from_dict(json.loads(raw))
+
+    async def close(self) -> None:
+        """Nothing to release explicitly (connections close with the client)."""
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- used by the resources --------------------------------------------
+
+    async def _call(self, op: str, args: dict[str, Any], conv: Callable[[Any], T]) -> T:
+        _log.debug("cmr call %s", op)
+        try:
+            raw = await self._native.call_async(op, json.dumps(args))
+        except CmrError as e:
+            _log_error(op, e)
+            raise
+        return conv(json.loads(raw))
+
+    async def _page(self, op: str, args: dict[str, Any], item: Callable[[Any], T]) -> AsyncPage[T]:
+        data = await self._call(op, args, lambda v: v)
+
+        def fetch(n: int) -> Awaitable[AsyncPage[T]]:
+            return self._page(op, {**args, "page": n}, item)
+
+        return AsyncPage(data, item, fetch)

@@ -1,0 +1,104 @@
+"""Stubs of the compiled module ``cmr._native`` (checked by ``mypy.stubtest``)."""
+
+from typing import Any, Optional, final
+
+__all__ = [
+    "NativeClient",
+    "Sandbox",
+    "operations",
+    "is_paginated",
+    "webhook_verify",
+    "webhook_parse",
+    "webhook_sign",
+    "__version__",
+    "DEFAULT_API_KEY",
+    "SIGNATURE_HEADER",
+    "TIMESTAMP_HEADER",
+]
+
+__version__: str
+DEFAULT_API_KEY: str
+SIGNATURE_HEADER: str
+TIMESTAMP_HEADER: str
+
+@final
+class NativeClient:
+    def __new__(
+        cls,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        *,
+        sandbox: bool = False,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        retry_base_delay: Optional[float] = None,
+        retry_max_delay: Optional[float] = None,
+        retry_after_cap: Optional[float] = None,
+        requests_per_second: Optional[float] = None,
+        user_agent_prefix: Optional[str] = None,
+    ) -> NativeClient: ...
+    def with_options(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        headers: Optional[list[tuple[str, str]]] = None,
+    ) -> NativeClient: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def is_sandbox(self) -> bool: ...
+    def call(self, op: str, args_json: Optional[str] = None) -> str: ...
+    def call_async(self, op: str, args_json: Optional[str] = None) -> Any: ...
+    def request(
+        self,
+        method: str,
+        path: str,
+        query: Optional[list[tuple[str, str]]] = None,
+        body_json: Optional[str] = None,
+    ) -> str: ...
+    def request_async(
+        self,
+        method: str,
+        path: str,
+        query: Optional[list[tuple[str, str]]] = None,
+        body_json: Optional[str] = None,
+    ) -> Any: ...
+
+@final
+class Sandbox:
+    def __new__(
+        cls,
+        *,
+        port: int = 0,
+        api_key: Optional[str] = None,
+        webhook_url: Optional[str] = None,
+        webhook_secret: Optional[str] = None,
+        rate_limit: Optional[int] = None,
+        wallet_balance: Optional[float] = None,
+        data_file: Optional[str] = None,
+    ) -> Sandbox: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def api_key(self) -> str: ...
+    @property
+    def webhook_secret(self) -> str: ...
+    @property
+    def running(self) -> bool: ...
+    def stop(self) -> None: ...
+
+def operations() -> list[str]: ...
+def is_paginated(op: str) -> bool: ...
+def webhook_verify(
+    raw_body: bytes,
+    headers: list[tuple[str, str]],
+    secret: str,
+    tolerance: float = 300.0,
+    now: Optional[int] = None,
+) -> None: ...
+def webhook_parse(raw_body: bytes) -> str: ...
+def webhook_sign(secret: str, timestamp: int, raw_body: bytes) -> str: ...

@@ -1,0 +1,214 @@
+"""Test against the embedded CMR sandbox, in-process, over loopback.
+
+>>> from cmr.testing import Sandbox
+>>> with Sandbox() as sb:
+...     client = sb.client()
+...     ids = sb.seed()
+...     user = client.users.get(user_id=ids["userId"])
+...     sb.advance(60)                      # run the order lifecycle
+...     events = sb.webhooks()
+
+The sandbox is the Rust ``cmr-sandbox`` crate running on the SDK's own tokio
+runtime, on a free loopback port. Its control API (``/__sandbox``) is wrapped
+by the methods below. pytest users get the ``cmr_sandbox`` and ``cmr_client``
+fixtures from :mod:`cmr.testing.pytest_plugin`.
+"""
+
+from __future__ import annotations
+
+import json
+from types import EllipsisType
+import urllib.error
+import urllib.request
+from typing import TYPE_CHECKING, Any, Optional
+
+from .. import _native
+
+if TYPE_CHECKING:
+    from .._client import AsyncClient, Client
+
+__all__ = ["Sandbox", "DEFAULT_API_KEY"]
+
+DEFAULT_API_KEY = _native.DEFAULT_API_KEY
+
+
+class Sandbox:
+    """A running in-process sandbox (a context manager; :meth:`stop` ends it).
+
+    Args:
+        port: loopback port (0 = a free one).
+        api_key: the key it accepts (default ``cmr_test_key``).
+        rate_limit: requests/second per key; ``None`` (the default here) turns
+            the limiter off. CMR's real limit is 5.
+        webhook_url: where events are POSTed (``None``: recorded only).
+        webhook_secret: signing secret (default: the API key).
+        wallet_balance: initial wallet balance (USD).
+        data_file: SQLite file to persist the state in (default: memory).
+    """
+
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        api_key: Optional[str] = None,
+        rate_limit: Optional[int] = None,
+        webhook_url: Optional[str] = None,
+        webhook_secret: Optional[str] = None,
+        wallet_balance: Optional[float] = None,
+        data_file: Optional[str] = None,
+    ) -> None:
+        self._sb = _native.Sandbox(
+            port=port,
+            api_key=api_key,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            rate_limit=rate_limit,
+            wallet_balance=wallet_balance,
+            data_file=data_file,
+        )
+
+    # -- addresses and secrets ------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/api/v1/integration``: the client's base URL."""
+        return self._sb.base_url
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT``: the control API is under ``/__sandbox`` here."""
+        return self._sb.url
+
+    @property
+    def api_key(self) -> str:
+        return self._sb.api_key
+
+    @property
+    def webhook_secret(self) -> str:
+        return self._sb.webhook_secret
+
+    @property
+    def running(self) -> bool:
+        return self._sb.running
+
+    def client(self, **kwargs: Any) -> "Client":
+        """A :class:`cmr.Client` configured for this sandbox (``kwargs`` override)."""
+        from .._client import Client
+
+        kwargs.setdefault("api_key", self.api_key)
+        kwargs.setdefault("base_url", self.base_url)
+        return Client(**kwargs)
+
+    def async_client(self, **kwargs: Any) -> "AsyncClient":
+        """A :class:`cmr.AsyncClient` configured for this sandbox."""
+        from .._client import AsyncClient
+
+        kwargs.setdefault("api_key", self.api_key)
+        kwargs.setdefault("base_url", self.base_url)
+        return AsyncClient(**kwargs)
+
+    # -- control API ----------------------------------------------------------
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """Call the control API (``path`` under ``/__sandbox``); returns the decoded JSON."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + "/__sandbox" + path, data=data, method=method)
+        if data is not None:
+            req.add_header("content-type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                text = resp.read()
+        except urllib.error.HTTPError as e:
+            detail = e.read().decode("utf-8", "replace")
+            raise RuntimeError(f"sandbox control {method} {path} answered {e.code}: {detail}") from None
+        return json.loads(text) if text.strip() else None
+
+    def reset(self) -> None:
+        """Wipe everything: state, clock offset, webhook log, faults, request log."""
+        self.control("POST", "/reset")
+
+    def seed(self) -> dict[str, Any]:
+        """Create a demo dataset; returns ``{userId, domainId, domain, subscriptionId, mailboxIds}``."""
+        return self.control("POST", "/seed")  # type: ignore[no-any-return]
+
+    def wallet(self) -> float:
+        return float(self.control("GET", "/wallet")["balance"])
+
+    def set_wallet(self, balance: float) -> None:
+        self.control("PUT", "/wallet", {"balance": balance})
+
+    def now(self) -> str:
+        """The virtual clock (RFC 3339)."""
+        return str(self.control("GET", "/clock")["now"])
+
+    def advance(self, seconds: float) -> Any:
+        """Move the virtual clock; every due step runs and due webhooks are delivered."""
+        return self.control("POST", "/clock/advance", {"seconds": seconds})
+
+    def webhooks(self) -> list[dict[str, Any]]:
+        """Emitted events: ``[{eventId, event, body, headers, deliveries}]``."""
+        return self.control("GET", "/webhooks")  # type: ignore[no-any-return]
+
+    def configure(
+        self,
+        *,
+        webhook_url: Optional[str] = None,
+        webhook_secret: Optional[str] = None,
+        rate_limit: "Optional[int] | EllipsisType" = ...,
+    ) -> None:
+        """Change the webhook URL/secret, or ``rate_limit=N`` (``rate_limit=None``: off)."""
+        body: dict[str, Any] = {}
+        if webhook_url is not None:
+            body["webhookUrl"] = webhook_url
+        if webhook_secret is not None:
+            body["webhookSecret"] = webhook_secret
+        if rate_limit is not ...:
+            body["rateLimit"] = rate_limit
+        self.control("PUT", "/config", body)
+
+    def inject_fault(
+        self,
+        path: str,
+        *,
+        kind: str = "status",
+        count: int = 1,
+        method: Optional[str] = None,
+        status: Optional[int] = None,
+        retry_after: Optional[int] = None,
+        delay_ms: Optional[int] = None,
+    ) -> None:
+        """Make the next ``count`` API requests to ``path`` (relative to the base
+        path, e.g. ``/users``) fail: ``kind`` is ``"status"`` (answer ``status``),
+        ``"delay"`` (wait ``delay_ms``) or ``"drop"`` (close the connection)."""
+        body: dict[str, Any] = {"path": path, "kind": kind, "count": count}
+        if method is not None:
+            body["method"] = method.upper()
+        if status is not None:
+            body["status"] = status
+        if retry_after is not None:
+            body["retryAfter"] = retry_after
+        if delay_ms is not None:
+            body["delayMs"] = delay_ms
+        self.control("POST", "/faults", body)
+
+    def clear_faults(self) -> None:
+        self.control("DELETE", "/faults")
+
+    def requests(self) -> list[dict[str, Any]]:
+        """API requests received, oldest first: ``[{method, path, query, status}]``."""
+        return self.control("GET", "/requests")  # type: ignore[no-any-return]
+
+    # -- lifetime ---------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop serving (idempotent)."""
+        self._sb.stop()
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"Sandbox(url={self.url!r})"
