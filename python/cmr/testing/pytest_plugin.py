@@ -33,9 +33,8 @@ def _cmr_sandbox_session() -> Iterator["Sandbox"]:
 
 @pytest.fixture
 def cmr_sandbox(_cmr_sandbox_session: "Sandbox") -> "Sandbox":
-    """The session's sandbox, reset to an empty state."""
+    """The session's sandbox, reset to an empty state (and its initial config)."""
     _cmr_sandbox_session.reset()
-    _cmr_sandbox_session.configure(rate_limit=None)
     return _cmr_sandbox_session
 
 
