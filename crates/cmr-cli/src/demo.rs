@@ -314,7 +314,11 @@ async fn lifecycle(d: &mut Demo, sb: &cmr_sandbox::Sandbox, hook_url: &str) -> C
     d.advance(60).await?;
 
     d.step("Clean up: remove mailboxes and the domain");
-    for mb in d.client.mailboxes().list(&user.id).await.during("list mailboxes")? {
+    let remaining = d.client.mailboxes().list(&user.id).await.during("list mailboxes")?;
+    if remaining.is_empty() {
+        println!("    no mailboxes left to remove (cancelling removed the workspace)");
+    }
+    for mb in remaining {
         match d.client.mailboxes().remove(&user.id, &mb.mailbox_id).await {
             Ok(a) => println!("    removed {}: {}", mb.email.as_deref().unwrap_or(&mb.mailbox_id), a.message),
             Err(e) if e.kind() == cmr::ErrorKind::NotFound => println!("    {} already gone", mb.mailbox_id),

@@ -1,0 +1,466 @@
+//! The `cmr` binary against a sandbox started in the test process.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use common::Env;
+use predicates::prelude::*;
+use serde_json::{json, Value};
+
+// ------------------------------------------------------ command families --
+
+#[test]
+fn users_table_json_update_delete() {
+    let e = Env::new();
+    let id = e.user("jane@acme.example");
+
+    let table = e.text(&["users", "list"]);
+    assert!(table.contains("jane@acme.example") && table.contains(&id), "{table}");
+    assert!(table.contains("page 1"), "{table}");
+
+    let page = e.json(&["users", "list", "--limit", "10"]);
+    assert_eq!(page["currentPage"], 1);
+    assert!(page["items"].as_array().unwrap().iter().any(|u| u["id"] == id.as_str()));
+
+    let all = e.json(&["users", "list", "--all"]);
+    assert!(all.as_array().expect("--all prints one list").iter().any(|u| u["email"] == "jane@acme.example"));
+
+    let got = e.json(&["users", "get", "--user-id", &id]);
+    assert_eq!(got["id"], id.as_str());
+    assert_eq!(got["firstName"], "Jane");
+
+    e.json(&["users", "update", "--user-id", &id, "--company", "Acme Two"]);
+    assert_eq!(e.json(&["users", "get", "--user-id", &id])["company"], "Acme Two");
+
+    let shown = e.text(&["users", "get", "--user-id", &id]);
+    assert!(shown.contains("Acme Two"), "{shown}");
+
+    e.json(&["users", "delete", "--user-id", &id]);
+    e.cmd()
+        .args(["users", "get", "--user-id", &id])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::starts_with("error: not_found (404): ").and(predicate::str::contains("[GET /users]")));
+}
+
+#[test]
+fn users_create_from_file_with_flag_override() {
+    let e = Env::new();
+    let f = e.file(
+        "user.json",
+        &json!({"email": "file@acme.example", "company": "FromFile", "firstName": "F", "lastName": "L", "country": "US",
+                "city": "Austin", "addressLineOne": "1 Main", "languagePreference": "en", "postalCode": "73301",
+                "state": "TX", "phoneCc": "1", "phone": "5125550100"})
+        .to_string(),
+    );
+    let v = e.json(&["users", "create", "--file", f.to_str().unwrap(), "--company", "FromFlag"]);
+    assert_eq!(v["email"], "file@acme.example");
+    assert_eq!(v["company"], "FromFlag");
+    // stdin works too
+    let out = e
+        .cmd()
+        .args(["--json", "users", "create", "--file", "-", "--email", "stdin@acme.example"])
+        .write_stdin(std::fs::read_to_string(&f).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["email"], "stdin@acme.example");
+}
+
+#[test]
+fn geo_countries_and_states() {
+    let e = Env::new();
+    let countries = e.json(&["geo", "countries"]);
+    assert!(countries.as_array().unwrap().iter().any(|c| c["code"] == "US"), "{countries}");
+    let table = e.text(&["geo", "countries"]);
+    assert!(table.contains("name") && table.contains("code") && table.contains("US"), "{table}");
+    let states = e.json(&["geo", "states", "--country-code", "US"]);
+    assert!(states.as_array().unwrap().iter().any(|s| s["code"] == "TX"), "{states}");
+}
+
+#[test]
+fn domains_dns_mailboxes_subscriptions_orders() {
+    let e = Env::new();
+    let user = e.provisioned("ops@acme.example", "acme-ops.com", &["alice", "bob"]);
+
+    // domains
+    let domains = e.json(&["domains", "list", "--user-id", &user]);
+    let d = domains.as_array().unwrap().iter().find(|d| d["domainName"] == "acme-ops.com").expect("domain listed").clone();
+    let table = e.text(&["domains", "list", "--user-id", &user]);
+    assert!(table.contains("acme-ops.com") && table.contains("domainName"), "{table}");
+    let avail = e.json(&["domains", "check-availability", "--user-id", &user, "--domain", "brand-new-name.com"]);
+    assert_eq!(avail["domain"], "brand-new-name.com");
+    assert!(avail["available"].is_boolean(), "{avail}");
+    let ws = e.json(&["domains", "check-workspace", "--user-id", &user, "--domain", "acme-ops.com"]);
+    assert_eq!(ws["domain"], "acme-ops.com");
+    let toggled = e.json(&["domains", "toggle-auto-renew", "--user-id", &user, "--domain", "acme-ops.com", "--auto-renew", "false"]);
+    assert!(toggled.is_array(), "{toggled}");
+
+    // mailboxes
+    let mbs = e.json(&["mailboxes", "list", "--user-id", &user]);
+    let mbs = mbs.as_array().unwrap();
+    assert_eq!(mbs.len(), 2, "{mbs:?}");
+    assert!(mbs.iter().all(|m| m["status"] == "ACTIVE"), "{mbs:?}");
+    let mb_id = mbs[0]["mailboxId"].as_str().unwrap().to_string();
+    let table = e.text(&["mailboxes", "list", "--user-id", &user]);
+    assert!(table.contains("mailboxId") && table.contains("ACTIVE") && table.contains("@acme-ops.com"), "{table}");
+    let one = e.json(&["mailboxes", "get", "--mailbox-id", &mb_id, "--user-id", &user]);
+    assert_eq!(one["mailboxId"], mb_id.as_str());
+    let page = e.json(&["mailboxes", "list-all", "--page", "1", "--limit", "50"]);
+    assert!(page["items"].as_array().unwrap().len() >= 2, "{page}");
+
+    // dns
+    let added = e.json(&[
+        "dns", "add", "--user-id", &user, "--domain", "acme-ops.com", "--host", "_cli", "--type", "TXT", "--value", "hello",
+    ]);
+    let rec_id = added[0]["recordId"].as_str().expect("created record id").to_string();
+    let listed = e.json(&["dns", "list", "--user-id", &user, "--domain", "acme-ops.com"]);
+    assert!(listed["records"].as_array().unwrap().iter().any(|r| r["recordId"] == rec_id.as_str() && r["value"] == "hello"));
+    let table = e.text(&["dns", "list", "--user-id", &user, "--domain", "acme-ops.com"]);
+    assert!(table.contains("records:") && table.contains("_cli") && table.contains("hello"), "{table}");
+    e.json(&["dns", "delete", "--user-id", &user, "--record-id", &rec_id]);
+    let listed = e.json(&["dns", "list", "--user-id", &user, "--domain", "acme-ops.com"]);
+    assert!(!listed["records"].as_array().unwrap().iter().any(|r| r["recordId"] == rec_id.as_str()));
+
+    // subscriptions
+    let subs = e.json(&["subscriptions", "list", "--domain", "acme-ops.com"]);
+    let sub = subs["items"][0].clone();
+    let sub_id = sub["subscriptionId"].as_str().expect("subscription id").to_string();
+    let table = e.text(&["subscriptions", "list", "--domain", "acme-ops.com"]);
+    assert!(table.contains(&sub_id), "{table}");
+    let ack = e.json(&["subscriptions", "toggle-auto-renew", "--subscription-id", &sub_id, "--auto-renew", "false"]);
+    assert!(ack["message"].is_string(), "{ack}");
+    let all = e.json(&["subscriptions", "list", "--all", "--limit", "1"]);
+    assert!(all.as_array().unwrap().iter().any(|s| s["subscriptionId"] == sub_id.as_str()));
+
+    // wallet, raw request
+    let w = e.json(&["wallet", "get"]);
+    assert!(w["balance"].is_number(), "{w}");
+    let raw = e.json(&["request", "GET", "/users", "--query", &format!("userId={user}")]);
+    assert_eq!(raw["data"]["id"], user.as_str(), "{raw}");
+    let _ = d;
+}
+
+// ------------------------------------------------------------ exit codes --
+
+#[test]
+fn exit_codes_per_error_kind() {
+    let e = Env::new();
+    // 404
+    e.cmd().args(["users", "get", "--user-id", "NOPE0000000000000000000000000"]).assert().code(4).stderr(
+        predicate::str::starts_with("error: not_found (404)").and(predicate::str::contains("[GET /users]")),
+    );
+    // 401: and the key never shows up
+    Command::cargo_bin("cmr")
+        .unwrap()
+        .env_remove("CMR_API_KEY")
+        .args(["--base-url", &e.sb().base_url(), "--api-key", "wrong_secret_key_123", "users", "list"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::starts_with("error: authentication (401)").and(predicate::str::contains("wrong_secret_key_123").not()));
+    // the key from the environment
+    Command::cargo_bin("cmr")
+        .unwrap()
+        .env("CMR_API_KEY", e.sb().api_key())
+        .env("CMR_BASE_URL", e.sb().base_url())
+        .args(["--json", "users", "list"])
+        .assert()
+        .success();
+    // no key at all: a validation error, before sending
+    Command::cargo_bin("cmr")
+        .unwrap()
+        .env_remove("CMR_API_KEY")
+        .args(["--base-url", &e.sb().base_url(), "users", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("CMR_API_KEY"));
+    // validation before sending: nothing reaches the sandbox
+    let before = e.hits("POST", "/users");
+    e.cmd()
+        .args(["users", "create", "--email", "not-an-email", "--company", "X"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("error: validation"));
+    e.cmd().args(["dns", "add", "--user-id", "U1", "--domain", "not a domain", "--host", "@", "--type", "A", "--value", "1.2.3.4"]).assert().code(2);
+    assert_eq!(e.hits("POST", "/users"), before, "invalid input must not be sent");
+    // 409: the same e-mail twice
+    e.user("dup@acme.example");
+    e.cmd()
+        .args([
+            "users", "create", "--email", "dup@acme.example", "--company", "Acme", "--first-name", "J", "--last-name", "D",
+            "--country", "US", "--city", "Austin", "--address-line-one", "1 Main", "--language-preference", "en",
+            "--postal-code", "73301", "--state", "TX", "--phone-cc", "1", "--phone", "5125550100",
+        ])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::starts_with("error: conflict (409)"));
+    // usage errors
+    e.cmd().args(["orders", "create", "--user-id", "U1"]).assert().code(2).stderr(predicate::str::contains("--file"));
+    e.cmd().args(["users", "list", "--bogus"]).assert().code(2);
+    // network: nothing listens there
+    Command::cargo_bin("cmr")
+        .unwrap()
+        .args(["--base-url", "http://127.0.0.1:9/api", "--api-key", "k", "--max-retries", "0", "geo", "countries"])
+        .assert()
+        .code(8)
+        .stderr(predicate::str::starts_with("error: network"));
+}
+
+#[test]
+fn server_error_and_rate_limit_exit_codes() {
+    let e = Env::new();
+    e.control("POST", "/faults", json!({"method": "GET", "path": "/geo/countries", "count": 1, "kind": "status", "status": 500}));
+    e.cmd().args(["--max-retries", "0", "geo", "countries"]).assert().code(7).stderr(predicate::str::starts_with("error: server (500)"));
+    e.control("POST", "/faults", json!({"method": "GET", "path": "/geo/countries", "count": 1, "kind": "status", "status": 429, "retryAfter": 0}));
+    e.cmd().args(["--max-retries", "0", "geo", "countries"]).assert().code(6).stderr(predicate::str::starts_with("error: rate_limited (429)"));
+}
+
+// ------------------------------------------------------------------ demo --
+
+#[test]
+fn demo_runs_the_whole_lifecycle() {
+    let out = Command::cargo_bin("cmr").unwrap().env_remove("CMR_API_KEY").arg("demo").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "demo failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    for line in [
+        "Start the sandbox",
+        "Create a customer",
+        "webhook verified: domain.order.success",
+        "webhook verified: mailbox.order.success",
+        "webhook verified: mailbox.created",
+        "Add a DNS record",
+        "Renew the subscription",
+        "Cancel the subscription",
+        "Delete the customer",
+        "Demo complete",
+    ] {
+        assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
+    }
+    assert!(!stdout.contains("REJECTED"), "{stdout}");
+}
+
+// -------------------------------------------------------- webhooks listen --
+
+struct Listener {
+    child: std::process::Child,
+    out: BufReader<std::process::ChildStdout>,
+    err: BufReader<std::process::ChildStderr>,
+    url: String,
+}
+
+impl Listener {
+    fn start(secret: &str) -> Listener {
+        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("cmr"))
+            .args(["webhooks", "listen", "--port", "0", "--secret", secret])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let err = BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        out.read_line(&mut first).unwrap();
+        let url = first.split_whitespace().find(|w| w.starts_with("http://")).expect("ready line names the URL").to_string();
+        assert!(!first.contains(secret), "the secret is never printed: {first}");
+        Listener { child, out, err, url }
+    }
+    fn line(&mut self) -> String {
+        let mut s = String::new();
+        self.out.read_line(&mut s).unwrap();
+        s
+    }
+    fn err_line(&mut self) -> String {
+        let mut s = String::new();
+        self.err.read_line(&mut s).unwrap();
+        s
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn post(rt: &tokio::runtime::Runtime, url: &str, body: &str, headers: &[(&str, String)]) -> u16 {
+    let mut req = reqwest::Client::new().post(url).header("content-type", "application/json").body(body.to_string());
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    rt.block_on(req.send()).unwrap().status().as_u16()
+}
+
+#[test]
+fn webhooks_listen_accepts_valid_and_rejects_forged_and_stale() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let secret = "whsec_test_123";
+    let mut l = Listener::start(secret);
+    let url = format!("{}/hooks/cmr", l.url);
+    let body = r#"{"event":"domain.order.success","eventId":"evt_1","data":{"domainName":"acme.com","orderId":"ord_9"}}"#;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+
+    let valid: Vec<(&str, String)> = cmr::webhooks::signature_headers(secret, now, body.as_bytes()).into_iter().collect();
+    assert_eq!(post(&rt, &url, body, &valid), 200);
+    let line = l.line();
+    assert!(line.contains("domain.order.success") && line.contains("evt_1") && line.contains("domainName=acme.com"), "{line}");
+
+    let forged: Vec<(&str, String)> = cmr::webhooks::signature_headers("not-the-secret", now, body.as_bytes()).into_iter().collect();
+    assert_eq!(post(&rt, &url, body, &forged), 400);
+    let why = l.err_line();
+    assert!(why.contains("rejected") && why.contains("signature does not match"), "{why}");
+
+    let tampered = body.replace("acme.com", "evil.com");
+    assert_eq!(post(&rt, &url, &tampered, &valid), 400);
+    assert!(l.err_line().contains("signature"));
+
+    let stale: Vec<(&str, String)> = cmr::webhooks::signature_headers(secret, now - 3600, body.as_bytes()).into_iter().collect();
+    assert_eq!(post(&rt, &url, body, &stale), 400);
+    let why = l.err_line();
+    assert!(why.contains("tolerance"), "{why}");
+
+    assert_eq!(post(&rt, &url, body, &[]), 400);
+    assert!(l.err_line().contains("missing"));
+
+    // still alive and accepting after the rejections
+    let body2 = r#"{"event":"mailbox.created","eventId":"evt_2","data":{"email":"a@acme.com"}}"#;
+    let h: Vec<(&str, String)> = cmr::webhooks::signature_headers(secret, now, body2.as_bytes()).into_iter().collect();
+    assert_eq!(post(&rt, &url, body2, &h), 200);
+    assert!(l.line().contains("mailbox.created evt_2"));
+}
+
+#[test]
+fn webhooks_listen_receives_sandbox_deliveries() {
+    let secret = "sandbox-hook-secret";
+    let mut l = Listener::start(secret);
+    let e = Env::with(cmr_sandbox::SandboxOptions {
+        port: 0,
+        rate_limit: None,
+        webhook_url: Some(format!("{}/webhooks", l.url)),
+        webhook_secret: Some(secret.into()),
+        ..Default::default()
+    });
+    e.provisioned("hooks@acme.example", "acme-hooks.com", &["ann"]);
+    // Deliveries may arrive in any order: read until both kinds were printed.
+    let mut seen: Vec<String> = Vec::new();
+    let has = |seen: &[String], ev: &str| seen.iter().any(|s| s.contains(ev) && s.contains("acme-hooks.com"));
+    while !(has(&seen, "domain.order.success") && has(&seen, "mailbox.created")) {
+        let line = l.line();
+        assert!(!line.is_empty(), "the listener stopped; saw {seen:?}");
+        seen.push(line);
+    }
+}
+
+// ------------------------------------------------------------------ bulk --
+
+fn records_of(e: &Env, user: &str, domain: &str) -> Vec<(String, String)> {
+    let v = e.json(&["dns", "list", "--user-id", user, "--domain", domain]);
+    v["records"].as_array().unwrap().iter().map(|r| (r["host"].as_str().unwrap().to_string(), r["value"].as_str().unwrap().to_string())).collect()
+}
+
+#[test]
+fn dns_import_with_injected_429s_lands_every_row_exactly_once() {
+    let e = Env::new();
+    let user = e.provisioned("bulk@acme.example", "acme-bulk.com", &["a"]);
+    let before = records_of(&e, &user, "acme-bulk.com").len();
+    let csv = e.file(
+        "records.csv",
+        "domain,host,type,value,priority\n\
+         acme-bulk.com,imp1,TXT,one,\n\
+         acme-bulk.com,imp2,TXT,two,\n\
+         acme-bulk.com,mx-imp,MX,mx.example.net,10\n\
+         acme-bulk.com,imp3,CNAME,target.example.net,\n",
+    );
+    let posts_before = e.hits("POST", "/dns");
+    e.control("POST", "/faults", json!({"method": "POST", "path": "/dns", "count": 2, "kind": "status", "status": 429, "retryAfter": 0}));
+    let report = e.dir.path().join("failures.csv");
+    e.cmd()
+        .args(["dns", "import", csv.to_str().unwrap(), "--user-id", &user, "--report", report.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("4 ok, 0 failed"));
+    // 4 rows + 2 retried 429s
+    assert_eq!(e.hits("POST", "/dns") - posts_before, 6);
+    let recs = records_of(&e, &user, "acme-bulk.com");
+    assert_eq!(recs.len(), before + 4, "{recs:?}");
+    for (h, v) in [("imp1", "one"), ("imp2", "two"), ("mx-imp", "mx.example.net"), ("imp3", "target.example.net")] {
+        assert_eq!(recs.iter().filter(|(rh, rv)| rh == h && rv == v).count(), 1, "{h} exactly once in {recs:?}");
+    }
+    let rep = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(rep.lines().count(), 1, "only the header: {rep}");
+}
+
+#[test]
+fn dns_import_failure_report_then_resume() {
+    let e = Env::new();
+    let user = e.provisioned("resume@acme.example", "acme-resume.com", &["a"]);
+    let report = e.dir.path().join("failures.csv");
+    // r2 meets a 500 (a POST is not retried once the server may have acted);
+    // r4 has a bad priority (refused before sending); r3 lands.
+    let rest = e.file(
+        "rest.csv",
+        "domain,host,type,value,priority\n\
+         acme-resume.com,r2,TXT,two,\n\
+         acme-resume.com,r3,TXT,three,\n\
+         acme-resume.com,r4,TXT,four,x\n",
+    );
+    e.control("POST", "/faults", json!({"method": "POST", "path": "/dns", "count": 1, "kind": "status", "status": 500}));
+    e.cmd()
+        .args(["--max-retries", "0", "dns", "import", rest.to_str().unwrap(), "--user-id", &user, "--report", report.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("1 ok, 2 failed"))
+        .stderr(predicate::str::contains("2 of 3 rows failed"));
+    let rep = std::fs::read_to_string(&report).unwrap();
+    let lines: Vec<&str> = rep.lines().collect();
+    assert_eq!(lines[0], "domain,host,type,value,priority,error");
+    assert_eq!(lines.len(), 3, "{rep}");
+    assert!(lines[1].starts_with("acme-resume.com,r2,TXT,two,,server (500)"), "{rep}");
+    assert!(lines[2].starts_with("acme-resume.com,r4,TXT,four,x,") && lines[2].contains("priority"), "{rep}");
+
+    // fix row 4 in the report and feed it back: only the failed rows are sent
+    std::fs::write(&report, rep.replace("four,x,", "four,,")).unwrap();
+    let posts_before = e.hits("POST", "/dns");
+    let report2 = e.dir.path().join("failures2.csv");
+    e.cmd()
+        .args(["dns", "import", report.to_str().unwrap(), "--user-id", &user, "--report", report2.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 ok, 0 failed"));
+    assert_eq!(e.hits("POST", "/dns") - posts_before, 2, "only the two failed rows are resent");
+    let recs = records_of(&e, &user, "acme-resume.com");
+    for (h, v) in [("r2", "two"), ("r3", "three"), ("r4", "four")] {
+        assert_eq!(recs.iter().filter(|(rh, rv)| rh == h && rv == v).count(), 1, "{h} exactly once in {recs:?}");
+    }
+}
+
+#[test]
+fn mailboxes_bulk_update_from_csv() {
+    let e = Env::new();
+    let user = e.provisioned("mbx@acme.example", "acme-mbx.com", &["a", "b"]);
+    let mbs = e.json(&["mailboxes", "list", "--user-id", &user]);
+    let ids: Vec<String> = mbs.as_array().unwrap().iter().map(|m| m["mailboxId"].as_str().unwrap().to_string()).collect();
+    let csv = e.file(
+        "changes.csv",
+        &format!(
+            "mailboxId,userName,firstName,lastName,profilePicture\n{},,Alice,Anders,\n{},,Bob,Berg,\nNO_SUCH_MAILBOX_ID,,X,Y,\n",
+            ids[0], ids[1]
+        ),
+    );
+    let report = e.dir.path().join("mbx-failures.csv");
+    e.cmd()
+        .args(["mailboxes", "update", "--file", csv.to_str().unwrap(), "--user-id", &user, "--report", report.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("2 ok, 1 failed"));
+    let rep = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(rep.lines().count(), 2, "{rep}");
+    assert!(rep.lines().nth(1).unwrap().starts_with("NO_SUCH_MAILBOX_ID,"), "{rep}");
+    e.control("POST", "/clock/advance", json!({"seconds": 60}));
+    let one = e.json(&["mailboxes", "get", "--mailbox-id", &ids[0], "--user-id", &user]);
+    assert_eq!(one["firstName"], "Alice", "{one}");
+}
