@@ -7,7 +7,7 @@ import logging
 from typing import Any, Awaitable, Callable, Mapping, Optional, Sequence, TypeVar, Union
 
 from . import _async_resources as ar
-from . import _native
+from . import _native as _nat
 from . import _resources as r
 from ._base import AsyncPage, SyncPage, dump
 from ._errors import CmrError
@@ -40,7 +40,7 @@ def _body(body: Any) -> Optional[str]:
 
 
 class _Base:
-    _native: _native.NativeClient
+    _native: _nat.NativeClient
 
     def __init__(
         self,
@@ -55,7 +55,7 @@ class _Base:
         retry_max_delay: Optional[float] = None,
         retry_after_cap: Optional[float] = None,
         requests_per_second: Optional[float] = None,
-        _native_client: Optional[_native.NativeClient] = None,
+        _native_client: Optional[_nat.NativeClient] = None,
     ) -> None:
         """Create a client.
 
@@ -72,7 +72,7 @@ class _Base:
         if _native_client is not None:
             self._native = _native_client
         else:
-            self._native = _native.NativeClient(
+            self._native = _nat.NativeClient(
                 api_key,
                 base_url,
                 sandbox=sandbox,
@@ -98,7 +98,7 @@ class _Base:
         timeout: Optional[float],
         max_retries: Optional[int],
         headers: Optional[Mapping[str, str]],
-    ) -> _native.NativeClient:
+    ) -> _nat.NativeClient:
         return self._native.with_options(
             timeout=timeout,
             max_retries=max_retries,

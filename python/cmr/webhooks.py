@@ -143,7 +143,7 @@ class WebhookEvent(Generic[D]):
         return dict(self.raw)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.raw == self.raw  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.raw == self.raw
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(event={self.event!r}, event_id={self.event_id!r}, data={self.data!r})"
@@ -234,7 +234,8 @@ def parse(raw_body: RawBody) -> WebhookEvent[Any]:
     raw = ev.get("raw") or {}
     found = _EVENTS.get(kind or "")
     if found is None:
-        data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
+        d = raw.get("data")
+        data: dict[str, Any] = d if isinstance(d, dict) else {}
         return UnknownEvent(ev["event"], ev.get("eventId"), data, raw)
     cls, model = found
     return cls(ev["event"], ev.get("eventId"), model.from_dict(payload or {}), raw)
