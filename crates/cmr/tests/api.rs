@@ -109,20 +109,18 @@ async fn order_lifecycle_emits_signed_webhooks_in_order() {
     let hooks = e.webhooks().await;
     let names: Vec<&str> = hooks.iter().filter_map(|h| h["event"].as_str()).collect();
     assert_eq!(names, ["domain.order.success", "mailbox.order.success", "mailbox.created", "mailbox.created"]);
-    // Each emitted body parses into its typed event and verifies with the sandbox's secret.
+    // Each emitted body parses into its typed event (signatures of real
+    // deliveries are checked in errors_and_retries.rs).
     for h in &hooks {
         let body = h["body"].as_str().expect("raw body kept");
-        let headers: Vec<(String, String)> = h["headers"]
-            .as_object()
-            .expect("headers kept")
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-            .collect();
-        let ts: i64 = headers.iter().find(|(k, _)| k == "cmr-x-timestamp").unwrap().1.parse().unwrap();
-        cmr::webhooks::verify_at(body.as_bytes(), &headers, e.sandbox.webhook_secret(), cmr::webhooks::DEFAULT_TOLERANCE, ts).unwrap();
         let ev = cmr::webhooks::parse(body.as_bytes()).unwrap();
         assert!(!matches!(ev.data, cmr::webhooks::EventData::Unknown { .. }), "{}", ev.event);
         assert!(ev.event_id.is_some());
+        match &ev.data {
+            cmr::webhooks::EventData::MailboxOrderSuccess(m) => assert_eq!(m.subscription_id.as_deref(), Some(sub.subscription_id.as_str())),
+            cmr::webhooks::EventData::MailboxCreated(m) => assert!(m.email.as_deref().unwrap_or("").ends_with("@lifecycle-example.com")),
+            _ => {}
+        }
     }
     let domains = e.client.domains().list(&user.id).await.unwrap();
     assert_eq!(domains.len(), 1);

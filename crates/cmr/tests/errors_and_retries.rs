@@ -240,7 +240,7 @@ async fn webhooks_are_delivered_signed_to_a_receiver_and_retried() {
     assert!(got.len() >= 3, "delivered: {}", got.len());
     let mut names = vec![];
     for (headers, body) in &got {
-        let ev = cmr::webhooks::construct_event(body, headers, e.sandbox.webhook_secret(), Duration::from_secs(10 * 365 * 86_400))
+        let ev = cmr::webhooks::construct_event(body, headers, &e.sandbox.webhook_secret(), Duration::from_secs(10 * 365 * 86_400))
             .expect("a sandbox delivery verifies");
         names.push(ev.event);
     }
