@@ -363,3 +363,27 @@ async fn run_sandbox(s: SandboxCmd) -> CliResult<()> {
     sb.shutdown().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    /// Every operation of the route table has its `cmr <resource> <method>` command.
+    #[test]
+    fn every_route_has_a_subcommand() {
+        let cli = Cli::command();
+        for r in cmr::routes::ALL {
+            let path: Vec<String> = r.op.split('.').map(|p| p.replace('_', "-")).collect();
+            let mut cmd = &cli;
+            for p in &path {
+                cmd = cmd.find_subcommand(p).unwrap_or_else(|| panic!("no `cmr {}` for {}", path.join(" "), r.op));
+            }
+        }
+    }
+}

@@ -464,3 +464,105 @@ fn mailboxes_bulk_update_from_csv() {
     let one = e.json(&["mailboxes", "get", "--mailbox-id", &ids[0], "--user-id", &user]);
     assert_eq!(one["firstName"], "Alice", "{one}");
 }
+
+#[test]
+fn orders_exports_prewarmup_and_misc_families() {
+    let e = Env::new();
+    let user = e.provisioned("fam@acme.example", "acme-fam.com", &["a", "b"]);
+
+    // orders: create unconfirmed, process, status, get
+    let order = json!({
+        "domains": [{"domain": "acme-fam2.com", "years": 1}],
+        "mailboxes": {"acme-fam2.com": [{"username": "c", "firstName": "C", "lastName": "D"}]},
+        "confirm": false,
+        "google": {"googleOauthRoute": "https://app.example.com/oauth", "clientId": "cid", "appName": "App"}
+    });
+    let f = e.file("order2.json", &order.to_string());
+    let created = e.json(&["orders", "create", "--user-id", &user, "--file", f.to_str().unwrap()]);
+    let order_id = created["orderId"].as_str().expect("orderId").to_string();
+    assert_eq!(e.json(&["orders", "status", "--user-id", &user, "--order-id", &order_id])["status"], "CREATED");
+    let processed = e.json(&["orders", "process", "--user-id", &user, "--order-id", &order_id]);
+    assert!(processed["message"].is_string(), "{processed}");
+    let got = e.json(&["orders", "get", "--user-id", &user, "--order-id", &order_id]);
+    assert_eq!(got["orderId"], order_id.as_str());
+    assert!(e.text(&["orders", "status", "--user-id", &user, "--order-id", &order_id]).contains(&order_id));
+
+    // domains: suggest, renewal price
+    let sugg = e.json(&["domains", "suggest", "--user-id", &user, "--query", "acmeoutreach", "--tld", "com,io"]);
+    assert!(!sugg.as_array().unwrap().is_empty(), "{sugg}");
+    assert!(e.text(&["domains", "suggest", "--user-id", &user, "--query", "acmeoutreach"]).contains("available"));
+    let price = e.json(&["domains", "renewal-price", "--user-id", &user, "--domain", "acme-fam.com"]);
+    assert_eq!(price[0]["domainName"], "acme-fam.com", "{price}");
+
+    // exports
+    let cred = e.json(&[
+        "exports", "add-credential", "--user-id", &user, "--app", "EMAILBISON", "--email", "ops@acme.example",
+        "--password", "pw-123", "--app-base-url", "https://send.example.com",
+    ]);
+    let cred_id = cred["credentialId"].as_str().expect("credentialId").to_string();
+    let creds = e.json(&["exports", "list-credentials", "--user-id", &user]);
+    assert_eq!(creds[0]["app"], "EMAILBISON", "{creds}");
+    assert!(creds[0]["credentials"].as_array().unwrap().iter().any(|c| c["credentialId"] == cred_id.as_str()));
+    assert!(e.text(&["exports", "list-credentials", "--user-id", &user]).contains("EMAILBISON"));
+    let mbs = e.json(&["mailboxes", "list", "--user-id", &user]);
+    let mb = mbs[0]["mailboxId"].as_str().unwrap().to_string();
+    let ack = e.json(&["exports", "export-mailboxes", "--user-id", &user, "--credential-id", &cred_id, "--mailbox-id", &mb]);
+    assert!(ack["message"].is_string(), "{ack}");
+    e.json(&["exports", "remove-credential", "--user-id", &user, "--credential-id", &cred_id]);
+
+    // prewarmup
+    let inv = e.json(&["prewarmup", "list", "--limit", "2"]);
+    assert_eq!(inv["items"].as_array().unwrap().len(), 2, "{inv}");
+    assert!(inv["nextPage"].is_number(), "{inv}");
+    let table = e.text(&["prewarmup", "list", "--limit", "2"]);
+    assert!(table.contains("next: --page 2"), "{table}");
+    let sbl = e.json(&["prewarmup", "sandbox-list", "--service-provider", "GOOGLE"]);
+    let sb_domain = sbl[0]["domain"].as_str().expect("a sandbox domain").to_string();
+    let po = json!({"order": [{"domain": sb_domain}], "serviceProvider": "GOOGLE",
+                    "google": {"googleOauthRoute": "https://app.example.com/oauth", "clientId": "cid", "appName": "App"}});
+    let pf = e.file("prewarm.json", &po.to_string());
+    let placed = e.json(&["prewarmup", "sandbox-order", "--user-id", &user, "--scenario", "success", "--file", pf.to_str().unwrap()]);
+    assert!(placed["message"].is_string(), "{placed}");
+    e.json(&["prewarmup", "sandbox-reset"]);
+
+    // subscriptions renew / cancel, send-error
+    let subs = e.json(&["subscriptions", "list", "--domain", "acme-fam.com"]);
+    let sub = subs["items"][0]["subscriptionId"].as_str().unwrap().to_string();
+    assert!(e.json(&["subscriptions", "renew", "--subscription-id", &sub])["message"].is_string());
+    assert!(e.json(&["subscriptions", "cancel", "--subscription-id", &sub])["message"].is_string());
+    e.cmd().args(["subscriptions", "cancel"]).assert().code(2); // neither id nor domain: refused before sending
+    let sent = e.json(&["send-error", "--message", "something broke", "--action-id", "ACT_1"]);
+    assert!(sent["message"].is_string(), "{sent}");
+}
+
+#[test]
+fn global_sandbox_flag_runs_an_embedded_seeded_sandbox() {
+    let out = Command::cargo_bin("cmr").unwrap().env_remove("CMR_API_KEY").args(["--sandbox", "--json", "users", "list"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!v["items"].as_array().unwrap().is_empty(), "seeded: {v}");
+}
+
+#[test]
+fn sandbox_command_prints_url_and_key_and_serves() {
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("cmr"))
+        .args(["sandbox", "--port", "0", "--no-rate-limit"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..4 {
+        let mut s = String::new();
+        out.read_line(&mut s).unwrap();
+        lines.push(s);
+    }
+    let base = lines[1].split_whitespace().last().unwrap().to_string();
+    let key = lines[2].split_whitespace().last().unwrap().to_string();
+    assert!(lines[0].starts_with("cmr sandbox listening on http://127.0.0.1:"), "{lines:?}");
+    assert!(lines[3].contains("webhook secret"), "{lines:?}");
+    let r = Command::cargo_bin("cmr").unwrap().args(["--base-url", &base, "--api-key", &key, "--json", "geo", "countries"]).output().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+}
