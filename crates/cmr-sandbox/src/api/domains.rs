@@ -38,6 +38,13 @@ pub fn available(w: &World, name: &str) -> Result<(), String> {
     if w.domain_by_name(name).is_some() {
         return Err("Domain is already registered".into());
     }
+    let pending = w.orders.values().any(|o| {
+        matches!(o.status.as_str(), "CREATED" | "QUEUED")
+            && o.request.get("domains").and_then(|d| d.as_array()).map_or(false, |ds| ds.iter().any(|d| d["domain"] == name))
+    });
+    if pending {
+        return Err("Domain is already part of a pending order".into());
+    }
     Ok(())
 }
 

@@ -365,8 +365,10 @@ pub fn step_domains(w: &mut World, order_id: &str, at: i64) {
         let price = money(DOMAIN_PRICE_PER_YEAR * d.years as f64);
         let reason = if d.domain.contains(REGISTRATION_FAILURE_MARKER) {
             Some("The registrar rejected the domain".to_string())
+        } else if w.domain_by_name(&d.domain).is_some() {
+            Some("Domain is already registered".to_string())
         } else {
-            available(w, &d.domain).err()
+            None
         };
         if let Some(reason) = reason {
             let n_mb = order.mailboxes.get(&d.domain).map_or(0, Vec::len);
