@@ -1,0 +1,66 @@
+// Webhook vectors (tests/scenarios/webhook_vectors.json) and the sandbox's
+// order events, parsed into typed data (mirrors the Kotlin WebhooksTest).
+import Foundation
+import XCTest
+@testable import Cmr
+
+final class WebhooksTests: XCTestCase {
+    func testSharedVectors() throws {
+        let v = try scenario("webhook_vectors.json")
+        let secret = v["secret"] as! String
+        for c in v["cases"] as! [[String: Any]] {
+            let name = c["name"] as! String
+            let body = Data((c["body"] as! String).utf8)
+            let headers = c["headers"] as! [String: String]
+            let now = Int64(c["now"] as! Int)
+            if c["valid"] as! Bool {
+                XCTAssertNoThrow(try verifyWebhookAt(body: body, headers: headers, secret: secret, nowUnixSeconds: now), name)
+                let ev = try parseWebhook(body: body)
+                XCTAssertEqual(ev.event, c["event"] as? String, name)
+                XCTAssertEqual(ev.eventId, c["eventId"] as? String, name)
+                guard case let .domainOrderSuccess(data) = ev.data else { return XCTFail("\(name): \(ev.data)") }
+                XCTAssertEqual(data.price, 15.88)
+            } else {
+                do {
+                    try verifyWebhookAt(body: body, headers: headers, secret: secret, nowUnixSeconds: now)
+                    XCTFail("\(name) verified")
+                } catch let e as CmrError {
+                    XCTAssertEqual(e.kind, .signatureVerification, name)
+                    if let part = c["errorContains"] as? String { XCTAssertTrue(e.detail.contains(part), "\(name): \(e.detail)") }
+                }
+            }
+        }
+    }
+
+    func testSignThenVerifyNowAndUnknownEvents() throws {
+        let body = Data(#"{"event":"dns.changed","eventId":"E9","data":{"x":1}}"#.utf8)
+        let ts = Int64(Date().timeIntervalSince1970)
+        let headers = [webhookSignatureHeader(): signWebhook(secret: "whsec", timestamp: ts, body: body), webhookTimestampHeader(): String(ts)]
+        try verifyWebhook(body: body, headers: headers, secret: "whsec")
+        let ev = try constructWebhookEvent(body: body, headers: headers, secret: "whsec")
+        guard case let .unknown(event, dataJson) = ev.data else { return XCTFail("\(ev.data)") }
+        XCTAssertEqual(event, "dns.changed")
+        XCTAssertTrue(dataJson.contains("\"x\":1"))
+        XCTAssertThrowsError(try parseWebhook(body: Data("not json".utf8))) { e in
+            XCTAssertEqual((e as? CmrError)?.kind, .decode)
+        }
+    }
+
+    func testSandboxOrderEventsVerifyAndParse() async throws {
+        try Sandbox.shared.reset()
+        let c = try client()
+        let p = try await provisioned(c, "life@acme.com", "lifecycle-example.com", ["alice", "bob"])
+        XCTAssertEqual(p.mailboxes.count, 2)
+        let hooks = try Sandbox.shared.webhooks()
+        XCTAssertEqual(hooks.compactMap { $0["event"] as? String }, ["domain.order.success", "mailbox.order.success", "mailbox.created", "mailbox.created"])
+        for h in hooks {
+            let body = Data((h["body"] as! String).utf8)
+            let headers = (h["headers"] as! [String: Any]).compactMapValues { $0 as? String }
+            let ts = Int64(headers["cmr-x-timestamp"]!)!
+            try verifyWebhookAt(body: body, headers: headers, secret: sandboxKey, nowUnixSeconds: ts)
+            let ev = try parseWebhook(body: body)
+            XCTAssertNotNil(ev.eventId)
+            if case .unknown = ev.data { XCTFail("typed data expected for \(ev.event)") }
+        }
+    }
+}
