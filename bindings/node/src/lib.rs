@@ -1,1 +1,383 @@
-// placeholder
+//! Node.js native addon of the cmr SDK.
+//!
+//! No business logic lives here: every function converts JavaScript values
+//! into core calls and core results/errors back into JavaScript. The
+//! TypeScript layer in `node/src` builds the public API on top of it.
+//!
+//! Values cross the boundary as JSON strings: V8's `JSON.parse` builds a
+//! result object faster than creating it property by property through
+//! Node-API, and the core already speaks `serde_json`.
+//!
+//! Errors reject with a JavaScript `Error` whose `code` is `CMR_<CODE>`
+//! (`CMR_NOT_FOUND`, ...; see `docs/CONTRACTS.md` section 2) and whose
+//! message is a JSON object `{code, message, status, method, path, body,
+//! retryAfter, mayHaveBeenSent}`; the TypeScript layer turns it into the
+//! matching `CmrError` subclass. The API key is never part of it.
+
+#![deny(clippy::all)]
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{json, Value};
+
+// --- errors ---------------------------------------------------------------
+
+/// The `code` property of every rejection coming from the core.
+pub struct CmrStatus(String);
+
+impl AsRef<str> for CmrStatus {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+fn error_json(e: &cmr::Error) -> String {
+    json!({
+        "code": e.code(),
+        "message": e.message(),
+        "status": e.status(),
+        "method": e.method(),
+        "path": e.path(),
+        "body": e.body(),
+        "retryAfter": e.retry_after().map(|d| d.as_secs_f64()),
+        "mayHaveBeenSent": e.may_have_been_sent(),
+    })
+    .to_string()
+}
+
+/// A core error as a Node-API error (status `GenericFailure`, which async
+/// functions require); the code travels in the JSON message.
+fn to_napi(e: cmr::Error) -> napi::Error {
+    napi::Error::new(Status::GenericFailure, error_json(&e))
+}
+
+/// A core error with `code = "CMR_<CODE>"` for synchronous functions.
+fn to_napi_coded(e: cmr::Error) -> napi::Error<CmrStatus> {
+    napi::Error::new(CmrStatus(format!("CMR_{}", e.code().to_ascii_uppercase())), error_json(&e))
+}
+
+fn invalid(msg: impl Into<String>) -> cmr::Error {
+    cmr::Error::invalid(msg)
+}
+
+fn parse_json(what: &str, s: Option<&str>) -> std::result::Result<Value, cmr::Error> {
+    match s {
+        None => Ok(Value::Null),
+        Some(s) => serde_json::from_str(s).map_err(|e| invalid(format!("{what} is not valid JSON: {e}"))),
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> std::result::Result<String, cmr::Error> {
+    serde_json::to_string(v).map_err(|e| cmr::Error::new(cmr::ErrorKind::Decode, format!("could not encode the result: {e}")))
+}
+
+fn ms(v: Option<f64>) -> Option<Duration> {
+    v.filter(|x| x.is_finite() && *x >= 0.0).map(|x| Duration::from_secs_f64(x / 1000.0))
+}
+
+// --- client ---------------------------------------------------------------
+
+/// Options of a [`NativeClient`]. Absent values take the core's defaults
+/// (the key from `CMR_API_KEY`, the base URL from `CMR_BASE_URL`).
+#[napi(object)]
+pub struct NativeClientOptions {
+    pub api_key: Option<String>,
+    pub base_url: Option<String>,
+    /// Send the key as a sandbox key (`cmr-x-sandbox-api-key`).
+    pub sandbox: Option<bool>,
+    /// Timeout of one attempt, in milliseconds.
+    pub timeout_ms: Option<f64>,
+    pub connect_timeout_ms: Option<f64>,
+    /// Retries after the first attempt (0 disables retries).
+    pub max_retries: Option<u32>,
+    pub retry_base_delay_ms: Option<f64>,
+    pub retry_max_delay_ms: Option<f64>,
+    /// Client-side pacing (requests per second).
+    pub requests_per_second: Option<f64>,
+}
+
+/// Per-request overrides of [`NativeClient::with_options`].
+#[napi(object)]
+pub struct NativeRequestOptions {
+    pub timeout_ms: Option<f64>,
+    pub max_retries: Option<u32>,
+    pub headers: Option<HashMap<String, String>>,
+}
+
+/// The core client. Holds the key in Rust memory only.
+#[napi]
+pub struct NativeClient {
+    inner: cmr::Client,
+}
+
+#[napi]
+impl NativeClient {
+    #[napi(constructor)]
+    pub fn new(options: Option<NativeClientOptions>) -> std::result::Result<Self, napi::Error<CmrStatus>> {
+        let mut b = cmr::Client::builder().user_agent_prefix(concat!("cmr-node/", env!("CARGO_PKG_VERSION")));
+        if let Some(o) = options {
+            if let Some(k) = o.api_key {
+                b = b.api_key(k);
+            }
+            if let Some(u) = o.base_url {
+                b = b.base_url(u);
+            }
+            if let Some(s) = o.sandbox {
+                b = b.sandbox(s);
+            }
+            if let Some(d) = ms(o.timeout_ms) {
+                b = b.timeout(d);
+            }
+            if let Some(d) = ms(o.connect_timeout_ms) {
+                b = b.connect_timeout(d);
+            }
+            if let Some(n) = o.max_retries {
+                b = b.max_retries(n);
+            }
+            if let Some(d) = ms(o.retry_base_delay_ms) {
+                b = b.retry_base_delay(d);
+            }
+            if let Some(d) = ms(o.retry_max_delay_ms) {
+                b = b.retry_max_delay(d);
+            }
+            if let Some(r) = o.requests_per_second {
+                b = b.requests_per_second(r);
+            }
+        }
+        b.build().map(|inner| NativeClient { inner }).map_err(to_napi_coded)
+    }
+
+    /// Call an operation of the route table by name (`users.create`, ...):
+    /// `argsJson` is a JSON object of the API's camelCase argument names;
+    /// resolves to the result as JSON.
+    #[napi]
+    pub async fn call(&self, op: String, args_json: Option<String>) -> Result<String> {
+        let args = parse_json("args", args_json.as_deref()).map_err(to_napi)?;
+        let out = cmr::ops::call(&self.inner, &op, args).await.map_err(to_napi)?;
+        to_json(&out).map_err(to_napi)
+    }
+
+    /// Raw escape hatch: any method and path relative to the base URL.
+    /// `queryJson` is a JSON object of strings (or scalars); resolves to the
+    /// decoded envelope `{status, message, data, actionId, ...}` as JSON.
+    #[napi]
+    pub async fn request(
+        &self,
+        method: String,
+        path: String,
+        query_json: Option<String>,
+        body_json: Option<String>,
+    ) -> Result<String> {
+        let m = cmr::Method::parse(&method).ok_or_else(|| to_napi(invalid(format!("unknown HTTP method {method:?}"))))?;
+        let query = match parse_json("query", query_json.as_deref()).map_err(to_napi)? {
+            Value::Null => vec![],
+            Value::Object(map) => map
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| match v {
+                    Value::String(s) => (k, s),
+                    other => (k, other.to_string()),
+                })
+                .collect(),
+            _ => return Err(to_napi(invalid("query must be an object"))),
+        };
+        let body = match body_json {
+            Some(s) => Some(parse_json("body", Some(&s)).map_err(to_napi)?),
+            None => None,
+        };
+        let env = self.inner.request(m, &path, &query, body).await.map_err(to_napi)?;
+        to_json(&env).map_err(to_napi)
+    }
+
+    /// A client sharing this one's connection pool, with per-request overrides.
+    #[napi]
+    pub fn with_options(&self, options: NativeRequestOptions) -> NativeClient {
+        let opts = cmr::RequestOptions {
+            timeout: ms(options.timeout_ms),
+            max_retries: options.max_retries,
+            headers: options.headers.unwrap_or_default().into_iter().collect(),
+        };
+        NativeClient { inner: self.inner.with_options(opts) }
+    }
+
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_string()
+    }
+
+    #[napi(getter)]
+    pub fn is_sandbox(&self) -> bool {
+        self.inner.is_sandbox()
+    }
+}
+
+/// Every operation name of the route table, with its HTTP method, path and
+/// whether it is paginated (`[{op, method, path, paginated}]` as JSON).
+#[napi]
+pub fn operations() -> String {
+    let ops: Vec<Value> = cmr::routes::ALL
+        .iter()
+        .map(|r| json!({"op": r.op, "method": r.method.as_str(), "path": r.path, "paginated": cmr::ops::is_paginated(r.op)}))
+        .collect();
+    Value::Array(ops).to_string()
+}
+
+/// The core's version.
+#[napi]
+pub fn core_version() -> String {
+    cmr::VERSION.to_string()
+}
+
+// --- webhooks -------------------------------------------------------------
+
+fn raw_bytes(raw: &Either<Buffer, String>) -> &[u8] {
+    match raw {
+        Either::A(b) => b.as_ref(),
+        Either::B(s) => s.as_bytes(),
+    }
+}
+
+fn tolerance(sec: Option<f64>) -> Duration {
+    match sec {
+        Some(s) if s.is_finite() && s >= 0.0 => Duration::from_secs_f64(s),
+        _ => cmr::webhooks::DEFAULT_TOLERANCE,
+    }
+}
+
+/// Verify a webhook delivery: the raw body, its headers (any case), the
+/// signing secret. `now` (Unix seconds) replaces the clock, for tests.
+#[napi]
+pub fn webhook_verify(
+    raw_body: Either<Buffer, String>,
+    headers: HashMap<String, String>,
+    secret: String,
+    tolerance_sec: Option<f64>,
+    now: Option<i64>,
+) -> std::result::Result<(), napi::Error<CmrStatus>> {
+    let body = raw_bytes(&raw_body);
+    let tol = tolerance(tolerance_sec);
+    match now {
+        Some(n) => cmr::webhooks::verify_at(body, &headers, &secret, tol, n),
+        None => cmr::webhooks::verify(body, &headers, &secret, tol),
+    }
+    .map_err(to_napi_coded)
+}
+
+/// Parse a webhook body into `{event, eventId, data: {type, data}, raw}` (JSON).
+#[napi]
+pub fn webhook_parse(raw_body: Either<Buffer, String>) -> std::result::Result<String, napi::Error<CmrStatus>> {
+    let ev = cmr::webhooks::parse(raw_bytes(&raw_body)).map_err(to_napi_coded)?;
+    to_json(&ev).map_err(to_napi_coded)
+}
+
+/// Verify, then parse (see [`webhook_verify`] and [`webhook_parse`]).
+#[napi]
+pub fn webhook_construct_event(
+    raw_body: Either<Buffer, String>,
+    headers: HashMap<String, String>,
+    secret: String,
+    tolerance_sec: Option<f64>,
+    now: Option<i64>,
+) -> std::result::Result<String, napi::Error<CmrStatus>> {
+    let body = raw_bytes(&raw_body);
+    let tol = tolerance(tolerance_sec);
+    match now {
+        Some(n) => cmr::webhooks::verify_at(body, &headers, &secret, tol, n),
+        None => cmr::webhooks::verify(body, &headers, &secret, tol),
+    }
+    .map_err(to_napi_coded)?;
+    let ev = cmr::webhooks::parse(body).map_err(to_napi_coded)?;
+    to_json(&ev).map_err(to_napi_coded)
+}
+
+/// The signature headers CMR would send for `rawBody` (for testing handlers).
+#[napi]
+pub fn webhook_sign(secret: String, timestamp: i64, raw_body: Either<Buffer, String>) -> HashMap<String, String> {
+    cmr::webhooks::signature_headers(&secret, timestamp, raw_bytes(&raw_body))
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+}
+
+// --- sandbox --------------------------------------------------------------
+
+/// Options of [`start_sandbox`].
+#[napi(object)]
+pub struct NativeSandboxOptions {
+    /// Loopback port; 0 or absent picks a free one.
+    pub port: Option<u32>,
+    pub api_key: Option<String>,
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+    /// Requests per second per key; absent turns the limiter off.
+    pub rate_limit: Option<u32>,
+    pub wallet_balance: Option<f64>,
+}
+
+/// A sandbox server running in this process (on the addon's tokio runtime).
+#[napi]
+pub struct NativeSandbox {
+    inner: Mutex<Option<cmr_sandbox::Sandbox>>,
+    base_url: String,
+    url: String,
+    api_key: String,
+}
+
+#[napi]
+impl NativeSandbox {
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+    #[napi(getter)]
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+    #[napi(getter)]
+    pub fn api_key(&self) -> String {
+        self.api_key.clone()
+    }
+    /// The signing secret now in force (it can change through the control API).
+    #[napi(getter)]
+    pub fn webhook_secret(&self) -> String {
+        let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        g.as_ref().map(|s| s.webhook_secret()).unwrap_or_default()
+    }
+    #[napi(getter)]
+    pub fn running(&self) -> bool {
+        self.inner.lock().map(|g| g.is_some()).unwrap_or(false)
+    }
+    /// Stop serving and close every connection. Idempotent.
+    #[napi]
+    pub async fn stop(&self) -> Result<()> {
+        let sb = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(sb) = sb {
+            sb.shutdown().await;
+        }
+        Ok(())
+    }
+}
+
+/// Start a sandbox on a free loopback port.
+#[napi]
+pub async fn start_sandbox(options: Option<NativeSandboxOptions>) -> Result<NativeSandbox> {
+    let mut opts = cmr_sandbox::SandboxOptions { rate_limit: None, ..Default::default() };
+    if let Some(o) = options {
+        opts.port = o.port.unwrap_or(0).try_into().map_err(|_| Error::from_reason("port out of range"))?;
+        if let Some(k) = o.api_key {
+            opts.api_key = k;
+        }
+        opts.webhook_url = o.webhook_url;
+        opts.webhook_secret = o.webhook_secret;
+        opts.rate_limit = o.rate_limit;
+        if let Some(b) = o.wallet_balance {
+            opts.wallet_balance = b;
+        }
+    }
+    let sb = cmr_sandbox::Sandbox::start(opts).await.map_err(|e| Error::from_reason(e.to_string()))?;
+    Ok(NativeSandbox { base_url: sb.base_url(), url: sb.url(), api_key: sb.api_key().to_string(), inner: Mutex::new(Some(sb)) })
+}

@@ -1,0 +1,5 @@
+// ESM entry point of `cmr/testing` (re-exports the CommonJS build).
+import cjs from '../dist/testing.js';
+
+export const { Sandbox, startSandbox } = cjs;
+export default cjs;

@@ -1,0 +1,145 @@
+/**
+ * Webhook verification and typed events.
+ *
+ * CMR POSTs JSON events signed with `cmr-x-signature` (hex HMAC-SHA256 of the
+ * raw body) and `cmr-x-timestamp` (Unix seconds). Verify the **raw** body,
+ * exactly as received: with Express use `express.raw({ type: 'application/json' })`,
+ * not `express.json()` (parsed and re-serialised JSON does not verify).
+ */
+import native = require('./native');
+import { rethrow } from './errors';
+import type * as M from './models';
+
+export const SIGNATURE_HEADER = 'cmr-x-signature';
+export const TIMESTAMP_HEADER = 'cmr-x-timestamp';
+/** Default replay window, in seconds. */
+export const DEFAULT_TOLERANCE_SEC = 300;
+
+/** The raw request body: a string, a Buffer or bytes. */
+export type RawBody = string | Buffer | Uint8Array;
+
+/** Request headers: Node's `req.headers`, a fetch `Headers`, a `Map` or a plain object (any case). */
+export type HeadersInput =
+  | Record<string, string | string[] | undefined>
+  | { forEach(cb: (value: string, key: string) => void): void };
+
+export interface VerifyOptions {
+  /** Accepted clock difference in seconds (default 300). */
+  toleranceSec?: number;
+  /** The verifier's clock, Unix seconds (default: now). For tests. */
+  now?: number;
+}
+
+interface EventOf<E extends string, T extends string, D> {
+  /** The event name, for example `domain.order.success`. */
+  event: E;
+  /** Discriminant: switch on it to narrow `data`. */
+  type: T;
+  /** Unique id of the event: dedupe on it (deliveries may repeat). */
+  eventId: string | null;
+  data: D;
+  /** The whole body as received. */
+  raw: Record<string, unknown>;
+}
+
+/** A webhook event, discriminated by `type`. Events this SDK version does not know have `type: 'unknown'`. */
+export type WebhookEvent =
+  | EventOf<'domain.order.success', 'domain_order_success', M.DomainOrderEvent>
+  | EventOf<'domain.order.failed', 'domain_order_failed', M.DomainOrderEvent>
+  | EventOf<'mailbox.order.success', 'mailbox_order_success', M.MailboxOrderEvent>
+  | EventOf<'mailbox.order.failed', 'mailbox_order_failed', M.MailboxOrderEvent>
+  | EventOf<'mailbox.created', 'mailbox_created', M.MailboxEvent>
+  | EventOf<'mailbox.updated', 'mailbox_updated', M.MailboxEvent>
+  | EventOf<'subscription.renewing', 'subscription_renewing', M.SubscriptionEvent>
+  | EventOf<'subscription.renewal.success', 'subscription_renewal_success', M.SubscriptionEvent>
+  | EventOf<'subscription.renewal.failed', 'subscription_renewal_failed', M.SubscriptionEvent>
+  | EventOf<'subscription.updated', 'subscription_updated', M.SubscriptionEvent>
+  | EventOf<'subscription.past_due', 'subscription_past_due', M.SubscriptionEvent>
+  | EventOf<'prewarmup.order.success', 'prewarmup_order_success', M.PrewarmupOrderEvent>
+  | EventOf<'prewarmup.order.failed', 'prewarmup_order_failed', M.PrewarmupOrderEvent>
+  | EventOf<string, 'unknown', unknown>;
+
+/** Every event type this SDK version knows. */
+export type WebhookEventType = WebhookEvent['type'];
+
+function body(raw: unknown, fn: string): Buffer | string {
+  if (typeof raw === 'string' || Buffer.isBuffer(raw)) return raw;
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const what = raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw;
+  throw new TypeError(
+    `webhooks.${fn}: the body must be the raw request body (a string or Buffer), got ${what}. ` +
+      'Pass the body exactly as received, not parsed JSON: with Express use ' +
+      "express.raw({ type: 'application/json' }) on the webhook route instead of express.json().",
+  );
+}
+
+function headers(h: HeadersInput): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (h == null || typeof h !== 'object') throw new TypeError('webhooks: headers must be an object');
+  if (typeof (h as { forEach?: unknown }).forEach === 'function' && !Array.isArray(h)) {
+    (h as { forEach(cb: (v: string, k: string) => void): void }).forEach((v, k) => {
+      out[String(k).toLowerCase()] = String(v);
+    });
+    return out;
+  }
+  for (const [k, v] of Object.entries(h as Record<string, string | string[] | undefined>)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  }
+  return out;
+}
+
+function toEvent(json: string): WebhookEvent {
+  const p = JSON.parse(json) as { event: string; eventId: string | null; data: { type: string; data: unknown }; raw: Record<string, unknown> };
+  const data = p.data.type === 'unknown' ? (p.raw as { data?: unknown }).data ?? null : p.data.data;
+  return { event: p.event, type: p.data.type, eventId: p.eventId, data, raw: p.raw } as WebhookEvent;
+}
+
+/**
+ * Verify a delivery's signature and timestamp. Throws a
+ * `SignatureVerificationError` when it does not verify (reject the delivery).
+ */
+export function verify(rawBody: RawBody, hdrs: HeadersInput, secret: string, options: VerifyOptions = {}): void {
+  const b = body(rawBody, 'verify');
+  try {
+    native.webhookVerify(b, headers(hdrs), secret, options.toleranceSec, options.now);
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+/** Parse a delivery body into a typed event, without verifying it. */
+export function parse(rawBody: RawBody): WebhookEvent {
+  const b = body(rawBody, 'parse');
+  try {
+    return toEvent(native.webhookParse(b));
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+/** Verify, then parse: the one call a webhook handler needs. */
+export function constructEvent(rawBody: RawBody, hdrs: HeadersInput, secret: string, options: VerifyOptions = {}): WebhookEvent {
+  const b = body(rawBody, 'constructEvent');
+  try {
+    return toEvent(native.webhookConstructEvent(b, headers(hdrs), secret, options.toleranceSec, options.now));
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+/** The headers CMR would send with `rawBody` (to test your own handler). */
+export function sign(rawBody: RawBody, secret: string, timestamp: number = Math.floor(Date.now() / 1000)): Record<string, string> {
+  return native.webhookSign(secret, timestamp, body(rawBody, 'sign'));
+}
+
+/** The webhook helpers, as one object: `webhooks.constructEvent(...)`. */
+export const webhooks = Object.freeze({
+  verify,
+  parse,
+  constructEvent,
+  sign,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  DEFAULT_TOLERANCE_SEC,
+});
