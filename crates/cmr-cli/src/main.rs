@@ -95,10 +95,10 @@ async fn connect(g: &Global, rps: Option<f64>) -> CliResult<(cmr::Client, Option
         b = b.api_key(s.api_key()).base_url(s.base_url());
         sb = Some(s);
     } else {
-        if let Some(k) = &g.api_key {
+        if let Some(k) = g.api_key.as_ref().filter(|k| !k.is_empty()) {
             b = b.api_key(k.as_str());
         }
-        if let Some(u) = &g.base_url {
+        if let Some(u) = g.base_url.as_ref().filter(|u| !u.is_empty()) {
             b = b.base_url(u.as_str());
         }
     }

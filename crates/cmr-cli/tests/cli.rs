@@ -566,3 +566,24 @@ fn sandbox_command_prints_url_and_key_and_serves() {
     let _ = child.wait();
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
 }
+
+#[test]
+fn dns_import_is_paced_under_the_real_rate_limit() {
+    // CMR's 5 req/s limit on, retries off: only pacing keeps every row from a 429.
+    let e = Env::with(cmr_sandbox::SandboxOptions { port: 0, rate_limit: Some(5), ..Default::default() });
+    let user = e.provisioned("paced@acme.example", "acme-paced.com", &["a"]);
+    let mut csv = String::from("domain,host,type,value,priority\n");
+    for i in 0..12 {
+        csv.push_str(&format!("acme-paced.com,p{i},TXT,v{i},\n"));
+    }
+    let f = e.file("paced.csv", &csv);
+    e.cmd()
+        .args(["--max-retries", "0", "--json", "dns", "import", f.to_str().unwrap(), "--user-id", &user])
+        .assert()
+        .success();
+    let log = e.control("GET", "/requests", Value::Null);
+    let list = log.as_array().cloned().or_else(|| log.get("requests").and_then(Value::as_array).cloned()).unwrap();
+    assert!(!list.iter().any(|r| r["status"] == 429), "no request was rate limited");
+    let recs = records_of(&e, &user, "acme-paced.com");
+    assert_eq!(recs.iter().filter(|(h, _)| h.starts_with('p')).count(), 12);
+}
