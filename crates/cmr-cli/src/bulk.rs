@@ -94,7 +94,7 @@ where
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     let mut interrupted = false;
-    while let Some(row) = pending.next() {
+    for row in pending.by_ref() {
         let r = tokio::select! {
             biased;
             _ = &mut ctrl_c => {

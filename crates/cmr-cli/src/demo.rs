@@ -295,7 +295,7 @@ async fn lifecycle(d: &mut Demo, sb: &cmr_sandbox::Sandbox, hook_url: &str) -> C
         .first()
         .cloned()
         .ok_or_else(|| failed(format!("demo step \"renew\" failed: no subscription for {domain}")))?;
-    let ack = d.client.subscriptions().renew(&[sub.subscription_id.clone()]).await.during("renew the subscription")?;
+    let ack = d.client.subscriptions().renew(std::slice::from_ref(&sub.subscription_id)).await.during("renew the subscription")?;
     println!("    {} (actionId {})", ack.message, ack.action_id.as_deref().unwrap_or("-"));
     d.advance(60).await?;
 
@@ -329,7 +329,7 @@ async fn lifecycle(d: &mut Demo, sb: &cmr_sandbox::Sandbox, hook_url: &str) -> C
     let left = d.client.mailboxes().list(&user.id).await.during("list mailboxes")?;
     println!("    mailboxes left: {}", left.len());
     if d.client.domains().list(&user.id).await.during("list domains")?.iter().any(|x| x.domain_name == domain) {
-        let ack = d.client.domains().remove(&user.id, &[domain.clone()]).await.during("remove the domain")?;
+        let ack = d.client.domains().remove(&user.id, std::slice::from_ref(&domain)).await.during("remove the domain")?;
         println!("    removed {domain}: {}", ack.message);
         d.advance(60).await?;
     }

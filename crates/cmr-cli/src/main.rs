@@ -240,7 +240,7 @@ fn plan(cmd: Command) -> CliResult<Job> {
             Mailboxes::Get(a) => op("mailboxes.get", f(&a)),
             Mailboxes::AdminDetails(a) => op("mailboxes.admin_details", f(&a)),
             Mailboxes::Update(a) => match &a.file {
-                Some(p) if p.extension().map_or(false, |e| e.eq_ignore_ascii_case("csv")) => {
+                Some(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
                     let user_id = a.user_id.clone().ok_or_else(|| usage("--user-id is required"))?;
                     Job::MailboxesBulk { args: BulkArgs { csv: p.clone(), user_id, report: a.report.clone(), rate: a.rate } }
                 }
@@ -347,7 +347,7 @@ async fn run_sandbox(s: SandboxCmd) -> CliResult<()> {
         port: s.port,
         rate_limit: if s.no_rate_limit { None } else { Some(5) },
         webhook_url: s.webhook_url.clone(),
-        data_file: s.data.clone().map(Into::into),
+        data_file: s.data.clone(),
         ..Default::default()
     };
     let sb = cmr_sandbox::Sandbox::start(opts).await.map_err(|e| failed(format!("could not start the sandbox: {e}")))?;

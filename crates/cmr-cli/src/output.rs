@@ -71,7 +71,7 @@ fn objects_table(op: &str, items: &[Value]) -> String {
     }
     let mut cols: Vec<String> = columns_for(op)
         .iter()
-        .filter(|c| items.iter().any(|i| i.get(**c).map_or(false, |v| !v.is_null())))
+        .filter(|c| items.iter().any(|i| i.get(**c).is_some_and(|v| !v.is_null())))
         .map(|c| c.to_string())
         .collect();
     if cols.is_empty() {
@@ -113,7 +113,7 @@ fn is_object_list(v: &Value) -> bool {
 }
 
 fn is_page(m: &Map<String, Value>) -> bool {
-    m.get("items").map_or(false, Value::is_array) && m.contains_key("currentPage")
+    m.get("items").is_some_and(Value::is_array) && m.contains_key("currentPage")
 }
 
 /// The human rendering of a result.

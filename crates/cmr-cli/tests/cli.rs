@@ -217,6 +217,24 @@ fn server_error_and_rate_limit_exit_codes() {
     e.cmd().args(["--max-retries", "0", "geo", "countries"]).assert().code(7).stderr(predicate::str::starts_with("error: server (500)"));
     e.control("POST", "/faults", json!({"method": "GET", "path": "/geo/countries", "count": 1, "kind": "status", "status": 429, "retryAfter": 0}));
     e.cmd().args(["--max-retries", "0", "geo", "countries"]).assert().code(6).stderr(predicate::str::starts_with("error: rate_limited (429)"));
+    // a slow answer past --timeout
+    e.control("POST", "/faults", json!({"method": "GET", "path": "/geo/countries", "count": 1, "kind": "delay", "delayMs": 1500}));
+    e.cmd().args(["--max-retries", "0", "--timeout", "0.3", "geo", "countries"]).assert().code(8).stderr(predicate::str::starts_with("error: timeout"));
+    // 402: the wallet does not cover the order
+    let user = e.user("poor@acme.example");
+    e.control("PUT", "/wallet", json!({"balance": 0.0}));
+    let order = json!({
+        "domains": [{"domain": "acme-poor.com", "years": 1}],
+        "mailboxes": {"acme-poor.com": [{"username": "a", "firstName": "A", "lastName": "B"}]},
+        "confirm": true,
+        "google": {"googleOauthRoute": "https://app.example.com/oauth", "clientId": "cid", "appName": "App"}
+    });
+    let f = e.file("poor.json", &order.to_string());
+    e.cmd()
+        .args(["orders", "create", "--user-id", &user, "--file", f.to_str().unwrap()])
+        .assert()
+        .code(11)
+        .stderr(predicate::str::starts_with("error: payment_required (402)").and(predicate::str::contains("[POST /orders/json]")));
 }
 
 // ------------------------------------------------------------------ demo --
@@ -254,8 +272,12 @@ struct Listener {
 
 impl Listener {
     fn start(secret: &str) -> Listener {
+        Listener::start_with(secret, &[])
+    }
+    fn start_with(secret: &str, extra: &[&str]) -> Listener {
         let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("cmr"))
             .args(["webhooks", "listen", "--port", "0", "--secret", secret])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -586,4 +608,26 @@ fn dns_import_is_paced_under_the_real_rate_limit() {
     assert!(!list.iter().any(|r| r["status"] == 429), "no request was rate limited");
     let recs = records_of(&e, &user, "acme-paced.com");
     assert_eq!(recs.iter().filter(|(h, _)| h.starts_with('p')).count(), 12);
+}
+
+#[test]
+fn webhooks_listen_json_and_forward_to() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let secret = "fwd-secret";
+    // the app behind: another listener, which verifies the forwarded delivery itself
+    let mut app = Listener::start_with(secret, &["--json"]);
+    let mut front = Listener::start_with(secret, &["--forward-to", &format!("{}/app", app.url)]);
+    let body = r#"{"event":"subscription.renewal.success","eventId":"evt_9","data":{"subscriptionId":"S1","somethingNew":1}}"#;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let h: Vec<(&str, String)> = cmr::webhooks::signature_headers(secret, now, body.as_bytes()).into_iter().collect();
+    assert_eq!(post(&rt, &format!("{}/in", front.url), body, &h), 200);
+    let forwarded_line = app.line();
+    let ev: Value = serde_json::from_str(&forwarded_line).expect("--json prints one JSON object per event");
+    assert_eq!(ev["event"], "subscription.renewal.success");
+    assert_eq!(ev["eventId"], "evt_9");
+    assert_eq!(ev["data"]["type"], "subscription_renewal_success");
+    assert_eq!(ev["raw"]["data"]["somethingNew"], 1, "unknown fields kept");
+    assert!(front.line().starts_with("Forwarding verified deliveries to"));
+    assert!(front.line().contains("subscription.renewal.success evt_9"));
+    assert!(front.line().contains("forwarded to"));
 }
