@@ -66,30 +66,52 @@ class WebhooksTest {
         Unit
     }
 
+    /** A loopback HTTP receiver for the sandbox's webhook deliveries. */
+    private class Receiver : AutoCloseable {
+        data class Delivery(val headers: Map<String, String>, val body: ByteArray)
+        val deliveries = java.util.Collections.synchronizedList(mutableListOf<Delivery>())
+        private val server = com.sun.net.httpserver.HttpServer.create(java.net.InetSocketAddress("127.0.0.1", 0), 0).apply {
+            createContext("/hooks") { ex ->
+                val body = ex.requestBody.readAllBytes()
+                val headers = ex.requestHeaders.entries.associate { (k, v) -> k.lowercase() to v.first() }
+                deliveries.add(Delivery(headers, body))
+                ex.sendResponseHeaders(200, -1)
+                ex.close()
+            }
+            start()
+        }
+        val url = "http://127.0.0.1:${server.address.port}/hooks"
+        override fun close() = server.stop(0)
+    }
+
     @Test
-    fun sandboxOrderEventsVerifyAndParse() = runBlocking {
+    fun sandboxDeliveriesVerifyAndParse() = runBlocking {
         Sandbox.reset()
-        val c = client()
-        val p = provisioned(c, "life@acme.com", "lifecycle-example.com", listOf("alice", "bob"))
-        assertEquals(2, p.mailboxes.size)
-        val hooks = Sandbox.webhooks()
-        assertEquals(
-            listOf("domain.order.success", "mailbox.order.success", "mailbox.created", "mailbox.created"),
-            hooks.map { it.getString("event") },
-        )
-        for (h in hooks) {
-            val body = h.getString("body").toByteArray()
-            val hs = h.getJSONObject("headers")
-            val headers = hs.keySet().associateWith { hs.getString(it) }
-            val ts = headers.getValue("cmr-x-timestamp").toLong()
-            verifyWebhookAt(body, headers, SANDBOX_KEY, ts)
-            val ev = parseWebhook(body)
-            assertTrue(ev.eventId != null)
-            when (val d = ev.data) {
-                is WebhookEventData.DomainOrderSuccess -> assertEquals("lifecycle-example.com", d.data.domainName)
-                is WebhookEventData.MailboxOrderSuccess -> assertEquals(p.subscription.subscriptionId, d.data.subscriptionId)
-                is WebhookEventData.MailboxCreated -> assertTrue(d.data.email.orEmpty().endsWith("@lifecycle-example.com"))
-                else -> throw AssertionError("unexpected ${ev.event}: $d")
+        Receiver().use { rx ->
+            Sandbox.control("PUT", "/config", org.json.JSONObject(mapOf("webhookUrl" to rx.url)))
+            try {
+                val c = client()
+                val p = provisioned(c, "life@acme.com", "lifecycle-example.com", listOf("alice", "bob"))
+                assertEquals(2, p.mailboxes.size)
+                val events = rx.deliveries.map { d ->
+                    // Verified against the raw bytes received, with the sandbox's secret (its API key).
+                    val ts = d.headers.getValue(webhookTimestampHeader()).toLong()
+                    verifyWebhookAt(d.body, d.headers, SANDBOX_KEY, ts)
+                    assertThrows<CmrException.SignatureVerification> { verifyWebhookAt(d.body, d.headers, "wrong-secret", ts) }
+                    val ev = parseWebhook(d.body)
+                    assertTrue(ev.eventId != null)
+                    when (val data = ev.data) {
+                        is WebhookEventData.DomainOrderSuccess -> assertEquals("lifecycle-example.com", data.data.domainName)
+                        is WebhookEventData.MailboxOrderSuccess -> assertEquals(p.subscription.subscriptionId, data.data.subscriptionId)
+                        is WebhookEventData.MailboxCreated -> assertTrue(data.data.email.orEmpty().endsWith("@lifecycle-example.com"))
+                        else -> throw AssertionError("unexpected ${ev.event}: $data")
+                    }
+                    ev.event
+                }
+                assertEquals(listOf("domain.order.success", "mailbox.order.success", "mailbox.created", "mailbox.created"), events)
+                assertEquals(events, Sandbox.webhooks().map { it.getString("event") }, "the sandbox's log agrees")
+            } finally {
+                Sandbox.control("PUT", "/config", org.json.JSONObject().put("webhookUrl", org.json.JSONObject.NULL))
             }
         }
     }
