@@ -134,8 +134,12 @@ where
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         println!("{what}: {ok} ok, {n_failed} failed");
-        if let (Some(p), true) = (report, n_failed > 0) {
-            println!("failed rows written to {} (fix them and run again with it as input to resume)", p.display());
+        match (report, n_failed > 0) {
+            (Some(p), true) => {
+                println!("failed rows written to {} (fix them and run again with it as input to resume)", p.display())
+            }
+            (None, true) => println!("tip: --report FAILURES.csv saves the failed rows, ready to resume from"),
+            _ => {}
         }
     }
     if n_failed > 0 {
