@@ -84,6 +84,10 @@ class _Base:
                 retry_after_cap=retry_after_cap,
                 requests_per_second=requests_per_second,
             )
+        self._init_resources()
+
+    def _init_resources(self) -> None:
+        raise NotImplementedError
 
     @property
     def base_url(self) -> str:
@@ -119,8 +123,7 @@ class Client(_Base):
     ...     print(u.email)
     """
 
-    def __init__(self, api_key: Optional[str] = None, **kwargs: Any) -> None:
-        super().__init__(api_key, **kwargs)
+    def _init_resources(self) -> None:
         self.users = r.Users(self)
         self.geo = r.Geo(self)
         self.domains = r.Domains(self)
@@ -198,8 +201,7 @@ class AsyncClient(_Base):
     ...     print(u.email)
     """
 
-    def __init__(self, api_key: Optional[str] = None, **kwargs: Any) -> None:
-        super().__init__(api_key, **kwargs)
+    def _init_resources(self) -> None:
         self.users = ar.AsyncUsers(self)
         self.geo = ar.AsyncGeo(self)
         self.domains = ar.AsyncDomains(self)

@@ -22,6 +22,30 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     pyo3_async_runtimes::tokio::get_runtime()
 }
 
+/// Run `fut` to completion on the shared runtime with the GIL released,
+/// checking for signals (Ctrl-C) every 100 ms so a blocking call can be
+/// interrupted; the request is dropped (cancelled) then.
+fn block_interruptibly<F>(py: Python<'_>, fut: F) -> PyResult<F::Output>
+where
+    F: std::future::Future + Send,
+    F::Output: Send,
+{
+    py.allow_threads(|| {
+        runtime().block_on(async {
+            let mut fut = std::pin::pin!(fut);
+            let mut tick = tokio::time::interval(Duration::from_millis(100));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tick.tick().await; // the first tick is immediate
+            loop {
+                tokio::select! {
+                    out = &mut fut => return Ok(out),
+                    _ = tick.tick() => Python::with_gil(|py| py.check_signals())?,
+                }
+            }
+        })
+    })
+}
+
 /// Convert a core error into the matching `cmr._errors` exception.
 fn to_pyerr(py: Python<'_>, e: &cmr::Error) -> PyErr {
     let made = py.import("cmr._errors").and_then(|m| m.getattr("_from_native")).and_then(|f| {
@@ -166,8 +190,7 @@ impl NativeClient {
     fn call(&self, py: Python<'_>, op: &str, args_json: Option<&str>) -> PyResult<String> {
         let args = parse_json("args_json", args_json)?;
         let client = &self.inner;
-        let result = py.allow_threads(|| runtime().block_on(cmr::ops::call(client, op, args)));
-        match result {
+        match block_interruptibly(py, cmr::ops::call(client, op, args))? {
             Ok(v) => to_json_text(&v),
             Err(e) => Err(to_pyerr(py, &e)),
         }
@@ -201,8 +224,7 @@ impl NativeClient {
         let body = body_json.map(|b| parse_json("body_json", Some(b))).transpose()?;
         let query = query.unwrap_or_default();
         let client = &self.inner;
-        let result = py.allow_threads(|| runtime().block_on(client.request(m, path, &query, body)));
-        match result {
+        match block_interruptibly(py, client.request(m, path, &query, body))? {
             Ok(env) => to_json_text(&env),
             Err(e) => Err(to_pyerr(py, &e)),
         }
