@@ -121,6 +121,11 @@ async fn dns_rules() {
     }
     assert!(!v.contains("rua=") && !v.contains("ruf="), "{v}");
     let id = rec["recordId"].as_str().unwrap().to_string();
+    // One DMARC policy per host: the new record replaced the default one.
+    let listed = t.get("/dns", &[("userId", &uid), ("domain", "dnsshop.com")]).await.ok();
+    let dmarcs: Vec<&Value> = listed.data()["records"].as_array().unwrap().iter().filter(|r| r["host"] == "_dmarc").collect();
+    assert_eq!(dmarcs.len(), 1);
+    assert_eq!(dmarcs[0]["recordId"], json!(id));
 
     // update/delete need recordId.
     let upd = json!({"domain": "dnsshop.com", "host": "_dmarc", "value": "v=DMARC1; p=reject", "recordType": "TXT"});

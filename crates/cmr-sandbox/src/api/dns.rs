@@ -94,6 +94,11 @@ pub fn add(w: &mut World, r: &Req) -> R {
     }
     let mut out = Vec::new();
     for rec in records {
+        if rec.record_type == RecordType::Txt && is_dmarc_host(&rec.host) {
+            // A host has one DMARC policy: a new _dmarc TXT record replaces the old one.
+            let host = rec.host.trim().to_ascii_lowercase();
+            w.dns.retain(|_, x| !(x.domain_id == domain_id && x.record_type == "TXT" && x.host.to_ascii_lowercase() == host));
+        }
         let value = stored_value(&rec.host, &rec.value, &rec.record_type, rec.excluded_dmarc_tags.as_deref(), &name);
         let id = new_id();
         let seq = w.next_seq();
