@@ -281,6 +281,22 @@ impl CmrClient {
         Ok(Arc::new(CmrClient { inner: b.build()? }))
     }
 
+    /// A view of this client whose requests use these options (timeout of one
+    /// attempt in milliseconds, retries, extra headers); it shares the
+    /// connection pool. Headers that carry the key cannot be overridden.
+    #[uniffi::method(default(timeout_ms = None, max_retries = None, headers = None))]
+    pub fn with_options(
+        &self,
+        timeout_ms: Option<u64>,
+        max_retries: Option<u32>,
+        headers: Option<HashMap<String, String>>,
+    ) -> Arc<CmrClient> {
+        let mut h: Vec<(String, String)> = headers.unwrap_or_default().into_iter().collect();
+        h.sort();
+        let options = cmr::RequestOptions { timeout: ms(timeout_ms), max_retries, headers: h };
+        Arc::new(CmrClient { inner: self.inner.with_options(options) })
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> String {
         self.inner.base_url().to_string()

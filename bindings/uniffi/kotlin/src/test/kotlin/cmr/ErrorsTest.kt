@@ -112,6 +112,19 @@ class ErrorsTest {
     }
 
     @Test
+    fun withOptionsOverridesRetriesPerView() = runBlocking {
+        val base = client() // no retries
+        Sandbox.fault(JSONObject(mapOf("path" to "/users/list", "count" to 1, "kind" to "status", "status" to 503)))
+        assertThrows<CmrException.Server> { runBlocking { base.users().list() } }
+        Sandbox.fault(JSONObject(mapOf("path" to "/users/list", "count" to 1, "kind" to "status", "status" to 503)))
+        base.withOptions(maxRetries = 1u).users().list()
+        assertEquals(3, Sandbox.hits("GET", "/users/list"))
+        Sandbox.fault(JSONObject(mapOf("path" to "/users/list", "count" to 1, "kind" to "delay", "delayMs" to 2000)))
+        assertThrows<CmrException.Timeout> { runBlocking { base.withOptions(timeoutMs = 200u).users().list() } }
+        Unit
+    }
+
+    @Test
     fun writeIsNotRetriedAfter500() = runBlocking {
         Sandbox.fault(JSONObject(mapOf("path" to "/users", "method" to "POST", "count" to 1, "kind" to "status", "status" to 500)))
         val c = CmrClient(apiKey = SANDBOX_KEY, baseUrl = Sandbox.baseUrl, maxRetries = 2u, retryBaseDelayMs = 10u, retryMaxDelayMs = 20u)
