@@ -5,14 +5,14 @@ use crate::{routes, validate, Error, Result};
 
 impl Dns<'_> {
     /// Active and disabled records of a domain.
-    pub async fn list(&self, user_id: &str, domain: &str) -> Result<DnsRecords> {
+    pub async fn list(self, user_id: &str, domain: &str) -> Result<DnsRecords> {
         let q = user_q(user_id)?;
         validate::domain("domain", domain)?;
         Ok(self.client.call(&routes::DNS_LIST, &[q, ("domain", domain.to_string())], Body::None).await?.0)
     }
 
     /// Add records to a domain. Returns the created records with their `recordId`.
-    pub async fn add(&self, user_id: &str, req: &AddDnsRecords) -> Result<Vec<DnsRecord>> {
+    pub async fn add(self, user_id: &str, req: &AddDnsRecords) -> Result<Vec<DnsRecord>> {
         let q = user_q(user_id)?;
         validate::domain("domain", &req.domain)?;
         validate::non_empty_list("records", &req.records)?;
@@ -24,7 +24,7 @@ impl Dns<'_> {
     }
 
     /// Replace a record (send the complete record).
-    pub async fn update(&self, user_id: &str, req: &UpdateDnsRecord) -> Result<Ack> {
+    pub async fn update(self, user_id: &str, req: &UpdateDnsRecord) -> Result<Ack> {
         let q = user_q(user_id)?;
         validate::id("recordId", &req.record_id)?;
         validate::domain("domain", &req.domain)?;
@@ -33,7 +33,7 @@ impl Dns<'_> {
     }
 
     /// Delete a record (`recordId` from `dns.list`).
-    pub async fn delete(&self, user_id: &str, record_id: &str) -> Result<Ack> {
+    pub async fn delete(self, user_id: &str, record_id: &str) -> Result<Ack> {
         let q = user_q(user_id)?;
         validate::id("recordId", record_id)?;
         self.client

@@ -5,7 +5,7 @@ use crate::{routes, validate, Result};
 
 impl Domains<'_> {
     /// Every domain of a user (`GET /domains/by-user`). A wrong user id gives an empty list.
-    pub async fn list(&self, user_id: &str) -> Result<Vec<Domain>> {
+    pub async fn list(self, user_id: &str) -> Result<Vec<Domain>> {
         let env = self.client.send(&routes::DOMAINS_LIST, &[user_q(user_id)?], Body::None).await?;
         crate::pagination::decode_page::<Domain>(&env.data, "domains", 1)
             .map(|p| p.items)
@@ -13,14 +13,14 @@ impl Domains<'_> {
     }
 
     /// Available domain names built from a keyword, with prices.
-    pub async fn suggest(&self, user_id: &str, req: &SuggestDomains) -> Result<Vec<DomainAvailability>> {
+    pub async fn suggest(self, user_id: &str, req: &SuggestDomains) -> Result<Vec<DomainAvailability>> {
         let q = user_q(user_id)?;
         validate::non_empty("query", &req.query)?;
         Ok(self.client.call(&routes::DOMAINS_SUGGEST, &[q], json(req)?).await?.0)
     }
 
     /// Availability and price of one domain name.
-    pub async fn check_availability(&self, user_id: &str, domain: &str) -> Result<DomainAvailability> {
+    pub async fn check_availability(self, user_id: &str, domain: &str) -> Result<DomainAvailability> {
         let q = user_q(user_id)?;
         validate::domain("domain", domain)?;
         let body = json(&CheckAvailability { domain: domain.to_string() })?;
@@ -29,14 +29,14 @@ impl Domains<'_> {
 
     /// Does a Google/Microsoft workspace already exist on the domain? Check
     /// before ordering: a conflict can fail provisioning after the domain was paid.
-    pub async fn check_workspace(&self, user_id: &str, req: &CheckWorkspace) -> Result<WorkspaceCheck> {
+    pub async fn check_workspace(self, user_id: &str, req: &CheckWorkspace) -> Result<WorkspaceCheck> {
         let q = user_q(user_id)?;
         validate::domain("domain", &req.domain)?;
         Ok(self.client.call(&routes::DOMAINS_CHECK_WORKSPACE, &[q], json(req)?).await?.0)
     }
 
     /// Forward the domain's web traffic to a URL (asynchronous).
-    pub async fn add_forwarding(&self, user_id: &str, req: &DomainForwarding) -> Result<Ack> {
+    pub async fn add_forwarding(self, user_id: &str, req: &DomainForwarding) -> Result<Ack> {
         let q = user_q(user_id)?;
         validate::domain("domain", &req.domain)?;
         validate::non_empty("forwardTo", &req.forward_to)?;
@@ -44,7 +44,7 @@ impl Domains<'_> {
     }
 
     /// Catch-all e-mail forwarding (asynchronous; mailboxes must be ACTIVE).
-    pub async fn add_email_forwarding(&self, user_id: &str, req: &EmailForwarding) -> Result<Ack> {
+    pub async fn add_email_forwarding(self, user_id: &str, req: &EmailForwarding) -> Result<Ack> {
         let q = user_q(user_id)?;
         validate::domain("domain", &req.domain)?;
         validate::email("forwardTo", &req.forward_to)?;
@@ -52,7 +52,7 @@ impl Domains<'_> {
     }
 
     /// Attach a Google OAuth client id to a domain.
-    pub async fn add_google_client_id(&self, user_id: &str, req: &GoogleClientId) -> Result<Ack> {
+    pub async fn add_google_client_id(self, user_id: &str, req: &GoogleClientId) -> Result<Ack> {
         let q = user_q(user_id)?;
         validate::domain("domain", &req.domain)?;
         validate::non_empty("clientId", &req.client_id)?;
@@ -60,7 +60,7 @@ impl Domains<'_> {
     }
 
     /// Remove domains (refused while a domain still has mailboxes).
-    pub async fn remove(&self, user_id: &str, domains: &[String]) -> Result<Ack> {
+    pub async fn remove(self, user_id: &str, domains: &[String]) -> Result<Ack> {
         let q = user_q(user_id)?;
         validate::non_empty_list("domains", domains)?;
         for d in domains {
@@ -71,14 +71,14 @@ impl Domains<'_> {
     }
 
     /// Renewal price per domain; ineligible domains carry `error`.
-    pub async fn renewal_price(&self, req: &DomainRenewal) -> Result<Vec<DomainRenewalItem>> {
+    pub async fn renewal_price(self, req: &DomainRenewal) -> Result<Vec<DomainRenewalItem>> {
         check_renewal(req)?;
         Ok(self.client.call(&routes::DOMAINS_RENEWAL_PRICE, &[], json(req)?).await?.0)
     }
 
     /// Renew domains now, paid from the wallet. No `domains` = every eligible
     /// domain of the user (45 days before expiry up to 7 days after).
-    pub async fn renew(&self, req: &DomainRenewal) -> Result<DomainRenewResult> {
+    pub async fn renew(self, req: &DomainRenewal) -> Result<DomainRenewResult> {
         check_renewal(req)?;
         let (domains, env): (Option<Vec<DomainRenewalItem>>, _) =
             self.client.call(&routes::DOMAINS_RENEW, &[], json(req)?).await?;
@@ -90,7 +90,7 @@ impl Domains<'_> {
     }
 
     /// Switch automatic renewal on or off. No `domains` = every domain of the user.
-    pub async fn toggle_auto_renew(&self, req: &ToggleDomainAutoRenew) -> Result<Vec<DomainAutoRenew>> {
+    pub async fn toggle_auto_renew(self, req: &ToggleDomainAutoRenew) -> Result<Vec<DomainAutoRenew>> {
         validate::id("userId", &req.user_id)?;
         if let Some(ds) = &req.domains {
             for d in ds {

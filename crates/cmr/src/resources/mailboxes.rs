@@ -8,7 +8,7 @@ use crate::{routes, validate, Error, Result};
 
 impl Mailboxes<'_> {
     /// One page of every mailbox of the partner (`GET /mailboxes`).
-    pub async fn list_all(&self, params: &ListMailboxesParams) -> Result<Page<Mailbox>> {
+    pub async fn list_all(self, params: &ListMailboxesParams) -> Result<Page<Mailbox>> {
         validate::page_params(params.page, params.limit)?;
         let env = self.client.send(&routes::MAILBOXES_LIST_ALL, &query_of(params), Body::None).await?;
         decode_page(&env.data, "mailboxes", params.page.unwrap_or(1))
@@ -16,7 +16,7 @@ impl Mailboxes<'_> {
     }
 
     /// Every mailbox of the partner, page after page.
-    pub fn list_all_stream(&self, params: ListMailboxesParams) -> impl Stream<Item = Result<Mailbox>> + Send + 'static {
+    pub fn list_all_stream(self, params: ListMailboxesParams) -> impl Stream<Item = Result<Mailbox>> + Send + 'static {
         let client = self.client.clone();
         paginate(params.page.unwrap_or(1), move |page| {
             let client = client.clone();
@@ -26,7 +26,7 @@ impl Mailboxes<'_> {
     }
 
     /// Every mailbox of one user (`GET /mailboxes/single`).
-    pub async fn list(&self, user_id: &str) -> Result<Vec<Mailbox>> {
+    pub async fn list(self, user_id: &str) -> Result<Vec<Mailbox>> {
         let env = self.client.send(&routes::MAILBOXES_LIST, &[user_q(user_id)?], Body::None).await?;
         decode_page::<Mailbox>(&env.data, "mailboxes", 1)
             .map(|p| p.items)
@@ -34,7 +34,7 @@ impl Mailboxes<'_> {
     }
 
     /// One mailbox by id (`user_id` optional: narrows the lookup to a user).
-    pub async fn get(&self, mailbox_id: &str, user_id: Option<&str>) -> Result<Mailbox> {
+    pub async fn get(self, mailbox_id: &str, user_id: Option<&str>) -> Result<Mailbox> {
         validate::id("mailboxId", mailbox_id)?;
         let mut q = vec![("mailboxId", mailbox_id.to_string())];
         if let Some(u) = user_id {
@@ -44,14 +44,14 @@ impl Mailboxes<'_> {
     }
 
     /// Admin mailbox of the workspace, with credentials.
-    pub async fn admin_details(&self, user_id: &str, mailbox_id: &str) -> Result<MailboxAdminDetails> {
+    pub async fn admin_details(self, user_id: &str, mailbox_id: &str) -> Result<MailboxAdminDetails> {
         let q = user_q(user_id)?;
         validate::id("mailboxId", mailbox_id)?;
         Ok(self.client.call(&routes::MAILBOXES_ADMIN_DETAILS, &[q, ("mailboxId", mailbox_id.to_string())], Body::None).await?.0)
     }
 
     /// Change one mailbox (asynchronous; `mailbox.updated` follows).
-    pub async fn update(&self, user_id: &str, change: &MailboxUpdate) -> Result<MailboxUpdateResult> {
+    pub async fn update(self, user_id: &str, change: &MailboxUpdate) -> Result<MailboxUpdateResult> {
         let q = user_q(user_id)?;
         check_update(change)?;
         let body = Body::Json(serde_json::json!({ "mailboxData": change }));
@@ -59,7 +59,7 @@ impl Mailboxes<'_> {
     }
 
     /// Change several mailboxes; each item succeeds or fails on its own (see `results`).
-    pub async fn update_many(&self, user_id: &str, changes: &[MailboxUpdate]) -> Result<MailboxUpdateResult> {
+    pub async fn update_many(self, user_id: &str, changes: &[MailboxUpdate]) -> Result<MailboxUpdateResult> {
         let q = user_q(user_id)?;
         validate::non_empty_list("mailboxData", changes)?;
         for c in changes {
@@ -71,7 +71,7 @@ impl Mailboxes<'_> {
 
     /// Remove a mailbox (asynchronous, permanent; refused in the last 24 h of
     /// the subscription; the last mailbox of a workspace removes the workspace).
-    pub async fn remove(&self, user_id: &str, mailbox_id: &str) -> Result<Ack> {
+    pub async fn remove(self, user_id: &str, mailbox_id: &str) -> Result<Ack> {
         let q = user_q(user_id)?;
         validate::id("mailboxId", mailbox_id)?;
         let body = Body::Json(serde_json::json!({ "mailboxId": mailbox_id }));

@@ -9,7 +9,7 @@ impl Orders<'_> {
     /// Order domains and/or mailboxes (JSON). With `confirm: true` the order is
     /// queued now and paid from the wallet; results arrive by webhook.
     /// Never resend an order while waiting: duplicates mean duplicate charges.
-    pub async fn create(&self, user_id: &str, order: &CreateOrder) -> Result<OrderCreated> {
+    pub async fn create(self, user_id: &str, order: &CreateOrder) -> Result<OrderCreated> {
         let q = user_q(user_id)?;
         check_order(order)?;
         created(self.client.call(&routes::ORDERS_CREATE, &[q], json(order)?).await?)
@@ -17,7 +17,7 @@ impl Orders<'_> {
 
     /// The multipart variant of `create`, carrying profile pictures as files
     /// (part name `username@domain`).
-    pub async fn create_multipart(&self, user_id: &str, order: &CreateOrder, files: &[ProfilePicture]) -> Result<OrderCreated> {
+    pub async fn create_multipart(self, user_id: &str, order: &CreateOrder, files: &[ProfilePicture]) -> Result<OrderCreated> {
         let q = user_q(user_id)?;
         check_order(order)?;
         check_files(files, &order.mailboxes)?;
@@ -27,7 +27,7 @@ impl Orders<'_> {
 
     /// Order mailboxes on a domain CMR already has: `subscription_id` (active
     /// subscription) xor `domain_id` (cancelled one; a new subscription is created).
-    pub async fn order_mailboxes(&self, user_id: &str, order: &MailboxOrder) -> Result<OrderCreated> {
+    pub async fn order_mailboxes(self, user_id: &str, order: &MailboxOrder) -> Result<OrderCreated> {
         let q = user_q(user_id)?;
         validate::exactly_one(("subscriptionId", &order.subscription_id), ("domainId", &order.domain_id))?;
         if order.auto_renew.is_some() && order.domain_id.is_none() {
@@ -56,7 +56,7 @@ impl Orders<'_> {
     }
 
     /// Process an order created with `confirm: false` (wallet must cover it).
-    pub async fn process(&self, user_id: &str, order_id: &str) -> Result<Ack> {
+    pub async fn process(self, user_id: &str, order_id: &str) -> Result<Ack> {
         let q = user_q(user_id)?;
         validate::id("orderId", order_id)?;
         let body = Body::Json(serde_json::json!({ "orderId": order_id }));
@@ -64,14 +64,14 @@ impl Orders<'_> {
     }
 
     /// Current state of an order (prefer webhooks; poll sparingly).
-    pub async fn status(&self, user_id: &str, order_id: &str) -> Result<OrderStatus> {
+    pub async fn status(self, user_id: &str, order_id: &str) -> Result<OrderStatus> {
         let q = user_q(user_id)?;
         validate::id("orderId", order_id)?;
         Ok(self.client.call(&routes::ORDERS_STATUS, &[q, ("orderId", order_id.to_string())], Body::None).await?.0)
     }
 
     /// Full details of an order.
-    pub async fn get(&self, user_id: &str, order_id: &str) -> Result<Order> {
+    pub async fn get(self, user_id: &str, order_id: &str) -> Result<Order> {
         let q = user_q(user_id)?;
         validate::id("orderId", order_id)?;
         Ok(self.client.call(&routes::ORDERS_GET, &[q, ("orderId", order_id.to_string())], Body::None).await?.0)

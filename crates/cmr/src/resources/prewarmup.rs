@@ -8,7 +8,7 @@ use crate::{routes, validate, Error, Result};
 
 impl Prewarmup<'_> {
     /// One page of the pre-warmed inventory.
-    pub async fn list(&self, params: &ListPrewarmupParams) -> Result<Page<PrewarmupDomain>> {
+    pub async fn list(self, params: &ListPrewarmupParams) -> Result<Page<PrewarmupDomain>> {
         validate::page_params(params.page, params.limit)?;
         let env = self.client.send(&routes::PREWARMUP_LIST, &query_of(params), Body::None).await?;
         decode_page(&env.data, "inventory", params.page.unwrap_or(1))
@@ -16,7 +16,7 @@ impl Prewarmup<'_> {
     }
 
     /// The whole inventory, page after page.
-    pub fn list_stream(&self, params: ListPrewarmupParams) -> impl Stream<Item = Result<PrewarmupDomain>> + Send + 'static {
+    pub fn list_stream(self, params: ListPrewarmupParams) -> impl Stream<Item = Result<PrewarmupDomain>> + Send + 'static {
         let client = self.client.clone();
         paginate(params.page.unwrap_or(1), move |page| {
             let client = client.clone();
@@ -26,7 +26,7 @@ impl Prewarmup<'_> {
     }
 
     /// Buy pre-warmed domain packages (asynchronous; `prewarmup.order.*` webhooks follow).
-    pub async fn order(&self, user_id: &str, order: &PrewarmupOrder) -> Result<PrewarmupOrderCreated> {
+    pub async fn order(self, user_id: &str, order: &PrewarmupOrder) -> Result<PrewarmupOrderCreated> {
         let q = user_q(user_id)?;
         if order.scenario.is_some() {
             return Err(Error::invalid("scenario is for sandbox orders only: use prewarmup().sandbox_order"));
@@ -36,7 +36,7 @@ impl Prewarmup<'_> {
     }
 
     /// Domains available in CMR's pre-warmup sandbox.
-    pub async fn sandbox_list(&self, service_provider: Option<&ServiceProvider>) -> Result<Vec<PrewarmupDomain>> {
+    pub async fn sandbox_list(self, service_provider: Option<&ServiceProvider>) -> Result<Vec<PrewarmupDomain>> {
         let q: Vec<(&str, String)> = service_provider.map(|p| ("serviceProvider", p.as_str().to_string())).into_iter().collect();
         let env = self.client.send(&routes::PREWARMUP_SANDBOX_LIST, &q, Body::None).await?;
         decode_page::<PrewarmupDomain>(&env.data, "inventory", 1)
@@ -45,14 +45,14 @@ impl Prewarmup<'_> {
     }
 
     /// A $0 sandbox order; `scenario` picks which webhooks fire.
-    pub async fn sandbox_order(&self, user_id: &str, order: &PrewarmupOrder) -> Result<PrewarmupOrderCreated> {
+    pub async fn sandbox_order(self, user_id: &str, order: &PrewarmupOrder) -> Result<PrewarmupOrderCreated> {
         let q = user_q(user_id)?;
         check(order)?;
         created(self.client.call(&routes::PREWARMUP_SANDBOX_ORDER, &[q], json(order)?).await?)
     }
 
     /// Wipe every sandbox pre-warmup record of the partner.
-    pub async fn sandbox_reset(&self) -> Result<Ack> {
+    pub async fn sandbox_reset(self) -> Result<Ack> {
         self.client.send(&routes::PREWARMUP_SANDBOX_RESET, &[], Body::None).await.map(|e| Ack::from_envelope(&e))
     }
 }

@@ -8,14 +8,14 @@ use crate::{routes, validate, Result};
 
 impl Users<'_> {
     /// One page of the partner's users (`GET /users/list`).
-    pub async fn list(&self, params: &ListUsersParams) -> Result<Page<User>> {
+    pub async fn list(self, params: &ListUsersParams) -> Result<Page<User>> {
         validate::page_params(params.page, params.limit)?;
         let env = self.client.send(&routes::USERS_LIST, &query_of(params), Body::None).await?;
         decode_page(&env.data, "users", params.page.unwrap_or(1)).map_err(|e| decode_ctx(e, &routes::USERS_LIST))
     }
 
     /// Every user, page after page.
-    pub fn list_stream(&self, params: ListUsersParams) -> impl Stream<Item = Result<User>> + Send + 'static {
+    pub fn list_stream(self, params: ListUsersParams) -> impl Stream<Item = Result<User>> + Send + 'static {
         let client = self.client.clone();
         let first = params.page.unwrap_or(1);
         paginate(first, move |page| {
@@ -26,12 +26,12 @@ impl Users<'_> {
     }
 
     /// One user's profile and billing details.
-    pub async fn get(&self, user_id: &str) -> Result<User> {
+    pub async fn get(self, user_id: &str) -> Result<User> {
         Ok(self.client.call(&routes::USERS_GET, &[user_q(user_id)?], Body::None).await?.0)
     }
 
     /// Create a customer. Keep the returned `id` for every later call.
-    pub async fn create(&self, user: &CreateUser) -> Result<User> {
+    pub async fn create(self, user: &CreateUser) -> Result<User> {
         validate::email("email", &user.email)?;
         for (f, v) in [
             ("company", &user.company),
@@ -55,7 +55,7 @@ impl Users<'_> {
     }
 
     /// Update fields of a customer (only those set are sent).
-    pub async fn update(&self, user_id: &str, changes: &UpdateUser) -> Result<Ack> {
+    pub async fn update(self, user_id: &str, changes: &UpdateUser) -> Result<Ack> {
         let q = user_q(user_id)?;
         if let Some(e) = &changes.email {
             validate::email("email", e)?;
@@ -68,7 +68,7 @@ impl Users<'_> {
     }
 
     /// Delete a customer who owns no domains and no mailboxes (permanent).
-    pub async fn delete(&self, user_id: &str) -> Result<Ack> {
+    pub async fn delete(self, user_id: &str) -> Result<Ack> {
         let env = self.client.send(&routes::USERS_DELETE, &[user_q(user_id)?], Body::None).await?;
         Ok(Ack::from_envelope(&env))
     }

@@ -5,7 +5,7 @@ use crate::{routes, validate, Client, Result};
 
 impl WalletResource<'_> {
     /// Balance of the partner wallet.
-    pub async fn get(&self) -> Result<Wallet> {
+    pub async fn get(self) -> Result<Wallet> {
         Ok(self.client.call(&routes::WALLET_GET, &[], Body::None).await?.0)
     }
 }
