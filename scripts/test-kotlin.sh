@@ -23,14 +23,35 @@ case "$(uname -s)" in
   *) jna_dir="linux-$(uname -m | sed 's/x86_64/x86-64/')" ;;
 esac
 
-rm -rf "$kt/src/main/kotlin/generated"
-"$target_dir/debug/uniffi-bindgen" generate --library "$lib" --language kotlin --no-format \
-  --out-dir "$kt/src/main/kotlin/generated"
+# Generate into a scratch dir and replace only the files that changed, so that
+# Maven's incremental Kotlin compile skips unchanged generated sources on reruns.
+gen="$(mktemp -d)"
+"$target_dir/debug/uniffi-bindgen" generate --library "$lib" --language kotlin --no-format --out-dir "$gen"
+dest="$kt/src/main/kotlin/generated"
+mkdir -p "$dest"
+(cd "$gen" && find . -type f) | while read -r f; do
+  if ! cmp -s "$gen/$f" "$dest/$f"; then mkdir -p "$(dirname "$dest/$f")"; cp "$gen/$f" "$dest/$f"; fi
+done
+(cd "$dest" && find . -type f) | while read -r f; do [ -e "$gen/$f" ] || rm -f "$dest/$f"; done
+rm -rf "$gen"
 mkdir -p "$kt/src/main/resources/$jna_dir"
-cp "$lib" "$kt/src/main/resources/$jna_dir/"
+cmp -s "$lib" "$kt/src/main/resources/$jna_dir/$(basename "$lib")" || cp "$lib" "$kt/src/main/resources/$jna_dir/"
 
 export CMR_REPO_ROOT="$root"
 export CMR_SANDBOX_BIN="$target_dir/debug/cmr-sandbox"
 unset CMR_API_KEY CMR_BASE_URL
 cd "$kt"
-mvn -B -q -Dstyle.color=never -Dsurefire.printSummary=true test
+rm -rf target/surefire-reports
+summary() {
+  python3 - <<'PY' || true
+import glob, xml.etree.ElementTree as ET
+n = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+for p in glob.glob("target/surefire-reports/TEST-*.xml"):
+    r = ET.parse(p).getroot()
+    for k in n:
+        n[k] += int(r.get(k, 0))
+print("test-kotlin: {tests} tests, {failures} failures, {errors} errors, {skipped} skipped".format(**n))
+PY
+}
+trap summary EXIT
+mvn -B -q -Dstyle.color=never test
