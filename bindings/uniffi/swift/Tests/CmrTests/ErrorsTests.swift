@@ -23,11 +23,11 @@ final class ErrorsTests: XCTestCase {
             let name = c["name"] as! String
             try Sandbox.shared.reset()
             let setup = c["setup"] as? [String: Any] ?? [:]
-            let cl = try client(apiKey: setup["apiKey"] as? String ?? sandboxKey, timeoutMs: (setup["timeoutMs"] as? Int).map(UInt64.init))
+            let cl = try client(apiKey: setup["apiKey"] as? String ?? sandboxKey, timeoutMs: (setup["timeoutMs"] as? Int).map { UInt64($0) })
             if let fault = c["fault"] as? [String: Any] { try Sandbox.shared.fault(fault) }
             let args = c["args"] as? [String: Any] ?? [:]
             let code = c["code"] as! String
-            let e = await assertThrowsCmr(kinds[code]!) {
+            let e = await assertThrowsCmr(kinds[code]!) { () async throws -> Void in
                 switch c["op"] as! String {
                 case "users.list": _ = try await cl.users().list()
                 case "users.get": _ = try await cl.users().get(userId: args["userId"] as! String)
@@ -38,7 +38,7 @@ final class ErrorsTests: XCTestCase {
             XCTAssertEqual(e.code, code, name)
             XCTAssertFalse(e.detail.isEmpty, name)
             if let status = c["status"] as? Int {
-                XCTAssertEqual(e.status.map(Int.init), status, name)
+                XCTAssertEqual(e.status.map { Int($0) }, status, name)
                 XCTAssertNotNil(e.info.body, name)
             }
             if let retry = c["retryAfter"] as? Double { XCTAssertEqual(e.info.retryAfterSeconds, retry, name) }

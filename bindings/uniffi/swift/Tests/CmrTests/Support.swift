@@ -23,21 +23,22 @@ let sandboxKey = "cmr_test_key"
 final class Sandbox {
     static let shared = Sandbox()
 
-    let process = Process()
+    let process: Process
     let url: String
     var baseUrl: String { "\(url)/api/v1/integration" }
 
     private init() {
         let bin = ProcessInfo.processInfo.environment["CMR_SANDBOX_BIN"]
             ?? repoRoot.appendingPathComponent("target/debug/cmr-sandbox").path
-        process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = ["--port", "0", "--no-rate-limit"]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = ["--port", "0", "--no-rate-limit"]
         let out = Pipe()
-        process.standardOutput = out
-        try! process.run()
+        p.standardOutput = out
+        try! p.run()
         let prefix = "cmr-sandbox listening on "
         var buffer = Data()
-        var found: String?
+        var found: String? = nil
         while found == nil {
             let chunk = out.fileHandleForReading.availableData
             precondition(!chunk.isEmpty, "cmr-sandbox exited before listening")
@@ -47,7 +48,9 @@ final class Sandbox {
                 found = String(line.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
             }
         }
-        url = found!.hasSuffix("/") ? String(found!.dropLast()) : found!
+        let u = found!
+        process = p
+        url = u.hasSuffix("/") ? String(u.dropLast()) : u
         // Keep draining stdout so the sandbox never blocks on a full pipe.
         out.fileHandleForReading.readabilityHandler = { h in _ = h.availableData }
         atexit { Sandbox.shared.process.terminate() }
@@ -63,7 +66,7 @@ final class Sandbox {
             req.setValue("application/json", forHTTPHeaderField: "content-type")
         }
         let sem = DispatchSemaphore(value: 0)
-        var result: (Data?, URLResponse?, Error?)
+        var result: (Data?, URLResponse?, Error?) = (nil, nil, nil)
         URLSession.shared.dataTask(with: req) { d, r, e in
             result = (d, r, e)
             sem.signal()
@@ -100,8 +103,9 @@ final class Sandbox {
     func webhooks() throws -> [[String: Any]] { list(try control("GET", "/webhooks"), "webhooks") }
 
     func hits(_ method: String, _ path: String) throws -> Int {
-        list(try control("GET", "/requests"), "requests").filter {
-            ($0["method"] as? String) == method && (($0["path"] as? String).map { $0 == path || $0.hasSuffix(path) } ?? false)
+        list(try control("GET", "/requests"), "requests").filter { r in
+            guard r["method"] as? String == method, let p = r["path"] as? String else { return false }
+            return p == path || p.hasSuffix(path)
         }.count
     }
 }
