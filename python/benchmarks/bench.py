@@ -46,7 +46,7 @@ def _httpx_user(resp: httpx.Response) -> cmr.User:
     return cmr.User.from_dict(resp.json()["data"])
 
 
-def bench_sync(sb: Sandbox, user_id: str, n: int) -> tuple[float, float]:
+def bench_sync(sb: Sandbox, user_id: str, n: int) -> tuple[tuple[float, float], tuple[float, float]]:
     client = sb.client(max_retries=0)
     hx = httpx.Client(base_url=sb.base_url, headers={"cmr-x-api-key": sb.api_key})
 
@@ -56,21 +56,31 @@ def bench_sync(sb: Sandbox, user_id: str, n: int) -> tuple[float, float]:
     def theirs() -> None:
         _httpx_user(hx.get("/users", params={"userId": user_id}))
 
-    def rate(f: Callable[[], None]) -> float:
+    def rate(f: Callable[[], None]) -> tuple[float, float]:
+        """(requests per second, CPU microseconds per request). CPU time is
+        the whole process (client + in-process sandbox threads): it does not
+        depend on how busy the machine is."""
         for _ in range(50):  # warm the connection pool
             f()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for _ in range(n):
             f()
-        return n / (time.perf_counter() - t)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        return n / wall, cpu / n * 1e6
 
-    r_ours = statistics.median(rate(ours) for _ in range(3))
-    r_hx = statistics.median(rate(theirs) for _ in range(3))
+    def best(f: Callable[[], None]) -> tuple[float, float]:
+        runs = [rate(f) for _ in range(3)]
+        return statistics.median(r for r, _ in runs), statistics.median(c for _, c in runs)
+
+    r_ours = best(ours)
+    r_hx = best(theirs)
     hx.close()
     return r_ours, r_hx
 
 
-async def bench_async(sb: Sandbox, user_id: str, n: int, concurrency: int) -> tuple[float, float]:
+async def bench_async(
+    sb: Sandbox, user_id: str, n: int, concurrency: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
     client = sb.async_client(max_retries=0)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     hx = httpx.AsyncClient(base_url=sb.base_url, headers={"cmr-x-api-key": sb.api_key}, limits=limits)
@@ -81,19 +91,24 @@ async def bench_async(sb: Sandbox, user_id: str, n: int, concurrency: int) -> tu
     async def theirs() -> Any:
         return _httpx_user(await hx.get("/users", params={"userId": user_id}))
 
-    async def rate(f: Callable[[], Any]) -> float:
+    async def rate(f: Callable[[], Any]) -> tuple[float, float]:
         async def worker(k: int) -> None:
             for _ in range(k):
                 await f()
 
         await asyncio.gather(*(worker(2) for _ in range(concurrency)))  # warm
         per = n // concurrency
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker(per) for _ in range(concurrency)))
-        return per * concurrency / (time.perf_counter() - t)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        return per * concurrency / wall, cpu / (per * concurrency) * 1e6
 
-    r_ours = statistics.median([await rate(ours) for _ in range(3)])
-    r_hx = statistics.median([await rate(theirs) for _ in range(3)])
+    async def best(f: Callable[[], Any]) -> tuple[float, float]:
+        runs = [await rate(f) for _ in range(3)]
+        return statistics.median(r for r, _ in runs), statistics.median(c for _, c in runs)
+
+    r_ours = await best(ours)
+    r_hx = await best(theirs)
     await hx.aclose()
     return r_ours, r_hx
 
@@ -116,8 +131,11 @@ def main() -> None:
         a_ours, a_hx = asyncio.run(bench_async(sb, user_id, a.async_calls, a.concurrency))
     imp_cmr = import_ms("cmr")
     imp_hx = import_ms("httpx")
-    print(f"sync sequential  : cmr {s_ours:8.0f} req/s   httpx {s_hx:8.0f} req/s   x{s_ours / s_hx:.2f}")
-    print(f"async {a.concurrency:>3} in flight: cmr {a_ours:8.0f} req/s   httpx {a_hx:8.0f} req/s   x{a_ours / a_hx:.2f}")
+    for label, (ours, theirs) in (("sync sequential ", (s_ours, s_hx)), (f"async {a.concurrency:>3} in flight", (a_ours, a_hx))):
+        print(
+            f"{label}: cmr {ours[0]:7.0f} req/s {ours[1]:6.0f} CPU-us/req | httpx {theirs[0]:7.0f} req/s "
+            f"{theirs[1]:6.0f} CPU-us/req | throughput x{ours[0] / theirs[0]:.2f}, CPU x{theirs[1] / ours[1]:.2f}"
+        )
     print(f"import time      : cmr {imp_cmr:6.1f} ms      httpx {imp_hx:6.1f} ms (median of 15 fresh interpreters)")
 
 
