@@ -10,7 +10,7 @@
 //! blocking calls `block_on` it with the GIL released, async calls return
 //! asyncio awaitables resolved from it, and the embedded sandbox runs on it.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -22,6 +22,23 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     pyo3_async_runtimes::tokio::get_runtime()
 }
 
+/// A notification every 100 ms from one background task: blocking calls wait
+/// on it to check for signals, without registering a timer per call (a new
+/// timer would wake the runtime's timer driver on every request).
+fn signal_tick() -> &'static tokio::sync::Notify {
+    static TICK: OnceLock<&'static tokio::sync::Notify> = OnceLock::new();
+    TICK.get_or_init(|| {
+        let n: &'static tokio::sync::Notify = Box::leak(Box::new(tokio::sync::Notify::new()));
+        runtime().spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                n.notify_waiters();
+            }
+        });
+        n
+    })
+}
+
 /// Run `fut` to completion on the shared runtime with the GIL released,
 /// checking for signals (Ctrl-C) every 100 ms so a blocking call can be
 /// interrupted; the request is dropped (cancelled) then.
@@ -30,16 +47,15 @@ where
     F: std::future::Future + Send,
     F::Output: Send,
 {
+    let tick = signal_tick();
     py.allow_threads(|| {
         runtime().block_on(async {
             let mut fut = std::pin::pin!(fut);
-            let mut tick = tokio::time::interval(Duration::from_millis(100));
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            tick.tick().await; // the first tick is immediate
             loop {
                 tokio::select! {
+                    biased;
                     out = &mut fut => return Ok(out),
-                    _ = tick.tick() => Python::with_gil(|py| py.check_signals())?,
+                    _ = tick.notified() => Python::with_gil(|py| py.check_signals())?,
                 }
             }
         })
