@@ -14,6 +14,9 @@
 //! Method names are the route table's op names; uniffi turns
 //! `check_availability` into `checkAvailability` (Kotlin and Swift).
 
+// `CmrError` crosses the FFI by value (uniffi cannot box it), so it is large.
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -21,7 +24,8 @@ use std::time::Duration;
 
 use cmr::models::*;
 use cmr::webhooks::{
-    DomainOrderEvent, EventData, MailboxEvent, MailboxOrderEvent, PrewarmupOrderEvent, SubscriptionEvent,
+    DomainOrderEvent, EventData, MailboxEvent, MailboxOrderEvent, PrewarmupOrderEvent,
+    SubscriptionEvent,
 };
 
 uniffi::setup_scaffolding!("cmr_uniffi");
@@ -45,29 +49,125 @@ const USER_AGENT_PREFIX: &str = concat!("cmr-uniffi/", env!("CARGO_PKG_VERSION")
 #[derive(Debug, Clone, PartialEq, uniffi::Error)]
 pub enum CmrError {
     /// 401: the key is missing, wrong or revoked.
-    Authentication { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    Authentication {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// 403.
-    PermissionDenied { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    PermissionDenied {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// 404.
-    NotFound { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    NotFound {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// 409.
-    Conflict { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    Conflict {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// 400/422/other 4xx, or input rejected before sending.
-    Validation { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    Validation {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// 402: the wallet does not cover the operation.
-    PaymentRequired { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    PaymentRequired {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// 429: wait `retryAfterSeconds`.
-    RateLimited { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    RateLimited {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// 5xx.
-    Server { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    Server {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// Connection failed.
-    Network { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    Network {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// The request did not complete within the timeout.
-    Timeout { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    Timeout {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// The answer was not what the API documents.
-    Decode { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    Decode {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
     /// A webhook delivery failed verification.
-    SignatureVerification { code: String, detail: String, status: Option<u16>, method: Option<String>, path: Option<String>, body: Option<String>, retry_after_seconds: Option<f64> },
+    SignatureVerification {
+        code: String,
+        detail: String,
+        status: Option<u16>,
+        method: Option<String>,
+        path: Option<String>,
+        body: Option<String>,
+        retry_after_seconds: Option<f64>,
+    },
 }
 
 impl CmrError {
@@ -118,7 +218,15 @@ impl From<cmr::Error> for CmrError {
         let retry_after_seconds = e.retry_after().map(|d| d.as_secs_f64());
         macro_rules! v {
             ($variant:ident) => {
-                CmrError::$variant { code, detail, status, method, path, body, retry_after_seconds }
+                CmrError::$variant {
+                    code,
+                    detail,
+                    status,
+                    method,
+                    path,
+                    body,
+                    retry_after_seconds,
+                }
             };
         }
         use cmr::ErrorKind as K;
@@ -209,7 +317,12 @@ pub struct CmrClient {
 
 impl fmt::Debug for CmrClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CmrClient(baseUrl={}, sandbox={})", self.inner.base_url(), self.inner.is_sandbox())
+        write!(
+            f,
+            "CmrClient(baseUrl={}, sandbox={})",
+            self.inner.base_url(),
+            self.inner.is_sandbox()
+        )
     }
 }
 
@@ -253,7 +366,9 @@ impl CmrClient {
         retry_max_delay_ms: Option<u64>,
         requests_per_second: Option<f64>,
     ) -> R<Arc<Self>> {
-        let mut b = cmr::Client::builder().sandbox(sandbox).user_agent_prefix(USER_AGENT_PREFIX);
+        let mut b = cmr::Client::builder()
+            .sandbox(sandbox)
+            .user_agent_prefix(USER_AGENT_PREFIX);
         if let Some(k) = api_key {
             b = b.api_key(k);
         }
@@ -293,8 +408,14 @@ impl CmrClient {
     ) -> Arc<CmrClient> {
         let mut h: Vec<(String, String)> = headers.unwrap_or_default().into_iter().collect();
         h.sort();
-        let options = cmr::RequestOptions { timeout: ms(timeout_ms), max_retries, headers: h };
-        Arc::new(CmrClient { inner: self.inner.with_options(options) })
+        let options = cmr::RequestOptions {
+            timeout: ms(timeout_ms),
+            max_retries,
+            headers: h,
+        };
+        Arc::new(CmrClient {
+            inner: self.inner.with_options(options),
+        })
     }
 
     /// The base URL requests go to.
@@ -308,34 +429,54 @@ impl CmrClient {
     }
 
     pub fn users(&self) -> Arc<UsersResource> {
-        Arc::new(UsersResource { c: self.inner.clone() })
+        Arc::new(UsersResource {
+            c: self.inner.clone(),
+        })
     }
     pub fn geo(&self) -> Arc<GeoResource> {
-        Arc::new(GeoResource { c: self.inner.clone() })
+        Arc::new(GeoResource {
+            c: self.inner.clone(),
+        })
     }
     pub fn domains(&self) -> Arc<DomainsResource> {
-        Arc::new(DomainsResource { c: self.inner.clone() })
+        Arc::new(DomainsResource {
+            c: self.inner.clone(),
+        })
     }
     pub fn dns(&self) -> Arc<DnsResource> {
-        Arc::new(DnsResource { c: self.inner.clone() })
+        Arc::new(DnsResource {
+            c: self.inner.clone(),
+        })
     }
     pub fn orders(&self) -> Arc<OrdersResource> {
-        Arc::new(OrdersResource { c: self.inner.clone() })
+        Arc::new(OrdersResource {
+            c: self.inner.clone(),
+        })
     }
     pub fn mailboxes(&self) -> Arc<MailboxesResource> {
-        Arc::new(MailboxesResource { c: self.inner.clone() })
+        Arc::new(MailboxesResource {
+            c: self.inner.clone(),
+        })
     }
     pub fn subscriptions(&self) -> Arc<SubscriptionsResource> {
-        Arc::new(SubscriptionsResource { c: self.inner.clone() })
+        Arc::new(SubscriptionsResource {
+            c: self.inner.clone(),
+        })
     }
     pub fn exports(&self) -> Arc<ExportsResource> {
-        Arc::new(ExportsResource { c: self.inner.clone() })
+        Arc::new(ExportsResource {
+            c: self.inner.clone(),
+        })
     }
     pub fn prewarmup(&self) -> Arc<PrewarmupResource> {
-        Arc::new(PrewarmupResource { c: self.inner.clone() })
+        Arc::new(PrewarmupResource {
+            c: self.inner.clone(),
+        })
     }
     pub fn wallet(&self) -> Arc<WalletResource> {
-        Arc::new(WalletResource { c: self.inner.clone() })
+        Arc::new(WalletResource {
+            c: self.inner.clone(),
+        })
     }
 }
 
@@ -358,16 +499,25 @@ impl CmrClient {
         query: Option<HashMap<String, String>>,
         body_json: Option<String>,
     ) -> R<String> {
-        let m = cmr::Method::parse(&method).ok_or_else(|| invalid(format!("unknown HTTP method {method:?}")))?;
+        let m = cmr::Method::parse(&method)
+            .ok_or_else(|| invalid(format!("unknown HTTP method {method:?}")))?;
         let mut q: Vec<(String, String)> = query.unwrap_or_default().into_iter().collect();
         q.sort();
         let body = match body_json {
-            Some(s) => Some(serde_json::from_str(&s).map_err(|e| invalid(format!("bodyJson is not JSON: {e}")))?),
+            Some(s) => Some(
+                serde_json::from_str(&s)
+                    .map_err(|e| invalid(format!("bodyJson is not JSON: {e}")))?,
+            ),
             None => None,
         };
         let env = self.inner.request(m, &path, &q, body).await?;
-        serde_json::to_string(&env)
-            .map_err(|e| cmr::Error::new(cmr::ErrorKind::Decode, format!("could not encode the envelope: {e}")).into())
+        serde_json::to_string(&env).map_err(|e| {
+            cmr::Error::new(
+                cmr::ErrorKind::Decode,
+                format!("could not encode the envelope: {e}"),
+            )
+            .into()
+        })
     }
 }
 
@@ -415,7 +565,12 @@ impl UsersResource {
     /// `users.list` (one page; pass `params.page` for the next one).
     #[uniffi::method(default(params = None))]
     pub async fn list(&self, params: Option<ListUsersParams>) -> R<UserPage> {
-        Ok(self.c.users().list(&params.unwrap_or_default()).await?.into())
+        Ok(self
+            .c
+            .users()
+            .list(&params.unwrap_or_default())
+            .await?
+            .into())
     }
     /// `users.get`.
     pub async fn get(&self, user_id: String) -> R<User> {
@@ -454,12 +609,24 @@ impl DomainsResource {
         Ok(self.c.domains().list(&user_id).await?)
     }
     /// `domains.suggest`.
-    pub async fn suggest(&self, user_id: String, req: SuggestDomains) -> R<Vec<DomainAvailability>> {
+    pub async fn suggest(
+        &self,
+        user_id: String,
+        req: SuggestDomains,
+    ) -> R<Vec<DomainAvailability>> {
         Ok(self.c.domains().suggest(&user_id, &req).await?)
     }
     /// `domains.check_availability`.
-    pub async fn check_availability(&self, user_id: String, domain: String) -> R<DomainAvailability> {
-        Ok(self.c.domains().check_availability(&user_id, &domain).await?)
+    pub async fn check_availability(
+        &self,
+        user_id: String,
+        domain: String,
+    ) -> R<DomainAvailability> {
+        Ok(self
+            .c
+            .domains()
+            .check_availability(&user_id, &domain)
+            .await?)
     }
     /// `domains.check_workspace`.
     pub async fn check_workspace(&self, user_id: String, req: CheckWorkspace) -> R<WorkspaceCheck> {
@@ -471,11 +638,19 @@ impl DomainsResource {
     }
     /// `domains.add_email_forwarding` (asynchronous).
     pub async fn add_email_forwarding(&self, user_id: String, req: EmailForwarding) -> R<Ack> {
-        Ok(self.c.domains().add_email_forwarding(&user_id, &req).await?)
+        Ok(self
+            .c
+            .domains()
+            .add_email_forwarding(&user_id, &req)
+            .await?)
     }
     /// `domains.add_google_client_id`.
     pub async fn add_google_client_id(&self, user_id: String, req: GoogleClientId) -> R<Ack> {
-        Ok(self.c.domains().add_google_client_id(&user_id, &req).await?)
+        Ok(self
+            .c
+            .domains()
+            .add_google_client_id(&user_id, &req)
+            .await?)
     }
     /// `domains.remove` (asynchronous).
     pub async fn remove(&self, user_id: String, domains: Vec<String>) -> R<Ack> {
@@ -522,8 +697,17 @@ impl OrdersResource {
         Ok(self.c.orders().create(&user_id, &order).await?)
     }
     /// `orders.create_multipart`: the same order with profile pictures.
-    pub async fn create_multipart(&self, user_id: String, order: CreateOrder, files: Vec<ProfilePicture>) -> R<OrderCreated> {
-        Ok(self.c.orders().create_multipart(&user_id, &order, &files).await?)
+    pub async fn create_multipart(
+        &self,
+        user_id: String,
+        order: CreateOrder,
+        files: Vec<ProfilePicture>,
+    ) -> R<OrderCreated> {
+        Ok(self
+            .c
+            .orders()
+            .create_multipart(&user_id, &order, &files)
+            .await?)
     }
     /// `orders.order_mailboxes`: mailboxes on a domain CMR already has.
     pub async fn order_mailboxes(&self, user_id: String, order: MailboxOrder) -> R<OrderCreated> {
@@ -537,7 +721,11 @@ impl OrdersResource {
         files: Vec<ProfilePicture>,
     ) -> R<OrderCreated> {
         #[allow(deprecated)]
-        let r = self.c.orders().add_mailboxes_to_subscription(&user_id, &req, &files).await?;
+        let r = self
+            .c
+            .orders()
+            .add_mailboxes_to_subscription(&user_id, &req, &files)
+            .await?;
         Ok(r)
     }
     /// `orders.process`.
@@ -559,7 +747,12 @@ impl MailboxesResource {
     /// `mailboxes.list_all`: every mailbox of the partner, one page.
     #[uniffi::method(default(params = None))]
     pub async fn list_all(&self, params: Option<ListMailboxesParams>) -> R<MailboxPage> {
-        Ok(self.c.mailboxes().list_all(&params.unwrap_or_default()).await?.into())
+        Ok(self
+            .c
+            .mailboxes()
+            .list_all(&params.unwrap_or_default())
+            .await?
+            .into())
     }
     /// `mailboxes.list`: every mailbox of one user.
     pub async fn list(&self, user_id: String) -> R<Vec<Mailbox>> {
@@ -568,18 +761,34 @@ impl MailboxesResource {
     /// `mailboxes.get`.
     #[uniffi::method(default(user_id = None))]
     pub async fn get(&self, mailbox_id: String, user_id: Option<String>) -> R<Mailbox> {
-        Ok(self.c.mailboxes().get(&mailbox_id, user_id.as_deref()).await?)
+        Ok(self
+            .c
+            .mailboxes()
+            .get(&mailbox_id, user_id.as_deref())
+            .await?)
     }
     /// `mailboxes.admin_details`.
-    pub async fn admin_details(&self, user_id: String, mailbox_id: String) -> R<MailboxAdminDetails> {
-        Ok(self.c.mailboxes().admin_details(&user_id, &mailbox_id).await?)
+    pub async fn admin_details(
+        &self,
+        user_id: String,
+        mailbox_id: String,
+    ) -> R<MailboxAdminDetails> {
+        Ok(self
+            .c
+            .mailboxes()
+            .admin_details(&user_id, &mailbox_id)
+            .await?)
     }
     /// `mailboxes.update` (asynchronous).
     pub async fn update(&self, user_id: String, change: MailboxUpdate) -> R<MailboxUpdateResult> {
         Ok(self.c.mailboxes().update(&user_id, &change).await?)
     }
     /// `mailboxes.update_many` (asynchronous; per-item results).
-    pub async fn update_many(&self, user_id: String, changes: Vec<MailboxUpdate>) -> R<MailboxUpdateResult> {
+    pub async fn update_many(
+        &self,
+        user_id: String,
+        changes: Vec<MailboxUpdate>,
+    ) -> R<MailboxUpdateResult> {
         Ok(self.c.mailboxes().update_many(&user_id, &changes).await?)
     }
     /// `mailboxes.remove` (asynchronous).
@@ -593,7 +802,12 @@ impl SubscriptionsResource {
     /// `subscriptions.list` (one page).
     #[uniffi::method(default(params = None))]
     pub async fn list(&self, params: Option<ListSubscriptionsParams>) -> R<SubscriptionPage> {
-        Ok(self.c.subscriptions().list(&params.unwrap_or_default()).await?.into())
+        Ok(self
+            .c
+            .subscriptions()
+            .list(&params.unwrap_or_default())
+            .await?
+            .into())
     }
     /// `subscriptions.renew` (asynchronous).
     pub async fn renew(&self, subscription_ids: Vec<String>) -> R<Ack> {
@@ -624,12 +838,20 @@ impl ExportsResource {
         Ok(self.c.exports().list_credentials(&user_id).await?)
     }
     /// `exports.add_credential`.
-    pub async fn add_credential(&self, user_id: String, req: AddPlatformCredential) -> R<CredentialCreated> {
+    pub async fn add_credential(
+        &self,
+        user_id: String,
+        req: AddPlatformCredential,
+    ) -> R<CredentialCreated> {
         Ok(self.c.exports().add_credential(&user_id, &req).await?)
     }
     /// `exports.remove_credential`.
     pub async fn remove_credential(&self, user_id: String, credential_id: String) -> R<Ack> {
-        Ok(self.c.exports().remove_credential(&user_id, &credential_id).await?)
+        Ok(self
+            .c
+            .exports()
+            .remove_credential(&user_id, &credential_id)
+            .await?)
     }
     /// `exports.export_mailboxes` (asynchronous).
     pub async fn export_mailboxes(&self, user_id: String, req: ExportMailboxes) -> R<Ack> {
@@ -642,7 +864,12 @@ impl PrewarmupResource {
     /// `prewarmup.list` (one page).
     #[uniffi::method(default(params = None))]
     pub async fn list(&self, params: Option<ListPrewarmupParams>) -> R<PrewarmupPage> {
-        Ok(self.c.prewarmup().list(&params.unwrap_or_default()).await?.into())
+        Ok(self
+            .c
+            .prewarmup()
+            .list(&params.unwrap_or_default())
+            .await?
+            .into())
     }
     /// `prewarmup.order` (asynchronous).
     pub async fn order(&self, user_id: String, order: PrewarmupOrder) -> R<PrewarmupOrderCreated> {
@@ -650,11 +877,22 @@ impl PrewarmupResource {
     }
     /// `prewarmup.sandbox_list`.
     #[uniffi::method(default(service_provider = None))]
-    pub async fn sandbox_list(&self, service_provider: Option<ServiceProvider>) -> R<Vec<PrewarmupDomain>> {
-        Ok(self.c.prewarmup().sandbox_list(service_provider.as_ref()).await?)
+    pub async fn sandbox_list(
+        &self,
+        service_provider: Option<ServiceProvider>,
+    ) -> R<Vec<PrewarmupDomain>> {
+        Ok(self
+            .c
+            .prewarmup()
+            .sandbox_list(service_provider.as_ref())
+            .await?)
     }
     /// `prewarmup.sandbox_order` (asynchronous).
-    pub async fn sandbox_order(&self, user_id: String, order: PrewarmupOrder) -> R<PrewarmupOrderCreated> {
+    pub async fn sandbox_order(
+        &self,
+        user_id: String,
+        order: PrewarmupOrder,
+    ) -> R<PrewarmupOrderCreated> {
         Ok(self.c.prewarmup().sandbox_order(&user_id, &order).await?)
     }
     /// `prewarmup.sandbox_reset`.
@@ -678,21 +916,50 @@ impl WalletResource {
 /// The typed payload of a webhook event (Kotlin sealed class, Swift enum).
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum WebhookEventData {
-    DomainOrderSuccess { data: DomainOrderEvent },
-    DomainOrderFailed { data: DomainOrderEvent },
-    MailboxOrderSuccess { data: MailboxOrderEvent },
-    MailboxOrderFailed { data: MailboxOrderEvent },
-    MailboxCreated { data: MailboxEvent },
-    MailboxUpdated { data: MailboxEvent },
-    SubscriptionRenewing { data: SubscriptionEvent },
-    SubscriptionRenewalSuccess { data: SubscriptionEvent },
-    SubscriptionRenewalFailed { data: SubscriptionEvent },
-    SubscriptionUpdated { data: SubscriptionEvent },
-    SubscriptionPastDue { data: SubscriptionEvent },
-    PrewarmupOrderSuccess { data: PrewarmupOrderEvent },
-    PrewarmupOrderFailed { data: PrewarmupOrderEvent },
+    DomainOrderSuccess {
+        data: DomainOrderEvent,
+    },
+    DomainOrderFailed {
+        data: DomainOrderEvent,
+    },
+    MailboxOrderSuccess {
+        data: MailboxOrderEvent,
+    },
+    MailboxOrderFailed {
+        data: MailboxOrderEvent,
+    },
+    MailboxCreated {
+        data: MailboxEvent,
+    },
+    MailboxUpdated {
+        data: MailboxEvent,
+    },
+    SubscriptionRenewing {
+        data: SubscriptionEvent,
+    },
+    SubscriptionRenewalSuccess {
+        data: SubscriptionEvent,
+    },
+    SubscriptionRenewalFailed {
+        data: SubscriptionEvent,
+    },
+    SubscriptionUpdated {
+        data: SubscriptionEvent,
+    },
+    SubscriptionPastDue {
+        data: SubscriptionEvent,
+    },
+    PrewarmupOrderSuccess {
+        data: PrewarmupOrderEvent,
+    },
+    PrewarmupOrderFailed {
+        data: PrewarmupOrderEvent,
+    },
     /// An event this SDK version does not know: its name and `data` as JSON.
-    Unknown { event: String, data_json: String },
+    Unknown {
+        event: String,
+        data_json: String,
+    },
 }
 
 /// A parsed webhook delivery.
@@ -729,9 +996,18 @@ impl From<cmr::webhooks::WebhookEvent> for WebhookEvent {
             EventData::SubscriptionPastDue(data) => W::SubscriptionPastDue { data },
             EventData::PrewarmupOrderSuccess(data) => W::PrewarmupOrderSuccess { data },
             EventData::PrewarmupOrderFailed(data) => W::PrewarmupOrderFailed { data },
-            EventData::Unknown { event, raw } => W::Unknown { event, data_json: raw.to_string() },
+            EventData::Unknown { event, raw } => W::Unknown {
+                event,
+                data_json: raw.to_string(),
+            },
         };
-        WebhookEvent { event: e.event, event_id: e.event_id, action_id, data, raw_json }
+        WebhookEvent {
+            event: e.event,
+            event_id: e.event_id,
+            action_id,
+            data,
+            raw_json,
+        }
     }
 }
 
@@ -740,7 +1016,9 @@ fn header_pairs(headers: HashMap<String, String>) -> Vec<(String, String)> {
 }
 
 fn tolerance(seconds: Option<u64>) -> Duration {
-    seconds.map(Duration::from_secs).unwrap_or(cmr::webhooks::DEFAULT_TOLERANCE)
+    seconds
+        .map(Duration::from_secs)
+        .unwrap_or(cmr::webhooks::DEFAULT_TOLERANCE)
 }
 
 /// Header carrying the signature (`cmr-x-signature`).
@@ -760,8 +1038,18 @@ pub fn webhook_timestamp_header() -> String {
 /// `SignatureVerification` on a bad/missing signature or a timestamp outside
 /// `toleranceSeconds` (default 300).
 #[uniffi::export(default(tolerance_seconds = None))]
-pub fn verify_webhook(body: Vec<u8>, headers: HashMap<String, String>, secret: String, tolerance_seconds: Option<u64>) -> R<()> {
-    Ok(cmr::webhooks::verify(&body, header_pairs(headers).as_slice(), &secret, tolerance(tolerance_seconds))?)
+pub fn verify_webhook(
+    body: Vec<u8>,
+    headers: HashMap<String, String>,
+    secret: String,
+    tolerance_seconds: Option<u64>,
+) -> R<()> {
+    Ok(cmr::webhooks::verify(
+        &body,
+        header_pairs(headers).as_slice(),
+        &secret,
+        tolerance(tolerance_seconds),
+    )?)
 }
 
 /// [`verify_webhook`] with an explicit "now" (Unix seconds), for tests.
@@ -798,7 +1086,13 @@ pub fn construct_webhook_event(
     tolerance_seconds: Option<u64>,
 ) -> R<WebhookEvent> {
     let pairs = header_pairs(headers);
-    Ok(cmr::webhooks::construct_event(&body, pairs.as_slice(), &secret, tolerance(tolerance_seconds))?.into())
+    Ok(cmr::webhooks::construct_event(
+        &body,
+        pairs.as_slice(),
+        &secret,
+        tolerance(tolerance_seconds),
+    )?
+    .into())
 }
 
 /// The signature header value for a body (to test your own webhook endpoint).
@@ -854,13 +1148,22 @@ mod tests {
             while let Some(i) = rest.find(&owner) {
                 let block = &rest[i..];
                 let end = block.find("\n}\n").unwrap_or(block.len());
-                let exported = rest[..i].trim_end().lines().last().is_some_and(|l| l.starts_with("#[uniffi::export"));
+                let exported = rest[..i]
+                    .trim_end()
+                    .lines()
+                    .last()
+                    .is_some_and(|l| l.starts_with("#[uniffi::export"));
                 if exported && block[..end].contains(&format!("pub async fn {method}(")) {
                     found = true;
                 }
                 rest = &block[owner.len()..];
             }
-            assert!(found, "{} has no exported method `{method}` ({})", route.op, snake_to_camel(&method));
+            assert!(
+                found,
+                "{} has no exported method `{method}` ({})",
+                route.op,
+                snake_to_camel(&method)
+            );
         }
     }
 
