@@ -1,6 +1,6 @@
 """Stubs of the compiled module ``cmr._native`` (checked by ``mypy.stubtest``)."""
 
-from typing import Any, Optional, final
+from typing import Awaitable, Optional, final
 
 __all__ = [
     "NativeClient",
@@ -50,7 +50,7 @@ class NativeClient:
     @property
     def is_sandbox(self) -> bool: ...
     def call(self, op: str, args_json: Optional[str] = None) -> str: ...
-    def call_async(self, op: str, args_json: Optional[str] = None) -> Any: ...
+    def call_async(self, op: str, args_json: Optional[str] = None) -> Awaitable[str]: ...
     def request(
         self,
         method: str,
@@ -64,7 +64,7 @@ class NativeClient:
         path: str,
         query: Optional[list[tuple[str, str]]] = None,
         body_json: Optional[str] = None,
-    ) -> Any: ...
+    ) -> Awaitable[str]: ...
 
 @final
 class Sandbox:
