@@ -171,6 +171,8 @@ impl Client {
         let data = decode_data::<T>(&env.data).map_err(|e| {
             Error::new(ErrorKind::Decode, format!("unexpected `data` in the answer to {}: {e}", route.op))
                 .with_request(route.method.as_str(), route.path)
+                // Only 2xx answers reach here (errors were raised before).
+                .with_status(env.status.unwrap_or(200))
                 .with_body(env_body(&env))
                 .mark_sent(true)
         })?;

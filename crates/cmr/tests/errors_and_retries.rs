@@ -326,3 +326,27 @@ fn missing_key_is_a_clear_validation_error() {
     let err = Client::builder().api_key("k").base_url("ftp://x").build().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Validation);
 }
+
+#[tokio::test]
+async fn answers_that_break_the_contract_are_decode_errors_with_status_and_body() {
+    use axum::{routing::get, Router};
+    let app = Router::new()
+        .route("/api/v1/integration/users/list", get(|| async { r#"{"status":200,"message":"ok","data":{"users":"nope"}}"# }))
+        .route("/api/v1/integration/users", get(|| async { r#"{"status":200,"message":"ok","data":[1,2]}"# }))
+        .route("/api/v1/integration/geo/countries", get(|| async { "<html>maintenance</html>" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/api/v1/integration", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = Client::builder().api_key("k").base_url(base).max_retries(0).build().unwrap();
+
+    for err in [
+        client.users().list(&ListUsersParams::default()).await.unwrap_err(),
+        client.users().get("U1").await.unwrap_err(),
+        client.geo().countries().await.unwrap_err(),
+    ] {
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+        assert_eq!(err.status(), Some(200), "{err}");
+        assert!(err.body().map_or(false, |b| !b.is_empty()), "{err}");
+        assert!(err.method().is_some() && err.path().is_some());
+    }
+}

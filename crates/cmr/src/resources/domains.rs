@@ -9,7 +9,7 @@ impl Domains<'_> {
         let env = self.client.send(&routes::DOMAINS_LIST, &[user_q(user_id)?], Body::None).await?;
         crate::pagination::decode_page::<Domain>(&env.data, "domains", 1)
             .map(|p| p.items)
-            .map_err(|e| super::users::decode_ctx(e, &routes::DOMAINS_LIST))
+            .map_err(|e| super::list_decode_error(e, &routes::DOMAINS_LIST, &env))
     }
 
     /// Available domain names built from a keyword, with prices.

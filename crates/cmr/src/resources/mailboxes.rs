@@ -12,7 +12,7 @@ impl Mailboxes<'_> {
         validate::page_params(params.page, params.limit)?;
         let env = self.client.send(&routes::MAILBOXES_LIST_ALL, &query_of(params), Body::None).await?;
         decode_page(&env.data, "mailboxes", params.page.unwrap_or(1))
-            .map_err(|e| super::users::decode_ctx(e, &routes::MAILBOXES_LIST_ALL))
+            .map_err(|e| super::list_decode_error(e, &routes::MAILBOXES_LIST_ALL, &env))
     }
 
     /// Every mailbox of the partner, page after page.
@@ -30,7 +30,7 @@ impl Mailboxes<'_> {
         let env = self.client.send(&routes::MAILBOXES_LIST, &[user_q(user_id)?], Body::None).await?;
         decode_page::<Mailbox>(&env.data, "mailboxes", 1)
             .map(|p| p.items)
-            .map_err(|e| super::users::decode_ctx(e, &routes::MAILBOXES_LIST))
+            .map_err(|e| super::list_decode_error(e, &routes::MAILBOXES_LIST, &env))
     }
 
     /// One mailbox by id (`user_id` optional: narrows the lookup to a user).

@@ -90,3 +90,13 @@ pub(crate) fn query_of<T: serde::Serialize>(v: &T) -> Vec<(&'static str, String)
     }
     out
 }
+
+/// A list answer whose `data` did not decode: a decode error with the
+/// request details, the status and the raw answer.
+pub(crate) fn list_decode_error(e: crate::Error, route: &crate::routes::Route, env: &crate::models::Envelope) -> crate::Error {
+    crate::Error::new(crate::ErrorKind::Decode, format!("{} ({})", e.message(), route.op))
+        .with_request(route.method.as_str(), route.path)
+        .with_status(env.status.unwrap_or(200))
+        .with_body(serde_json::to_string(env).unwrap_or_default())
+        .mark_sent(true)
+}

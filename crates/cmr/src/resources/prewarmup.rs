@@ -12,7 +12,7 @@ impl Prewarmup<'_> {
         validate::page_params(params.page, params.limit)?;
         let env = self.client.send(&routes::PREWARMUP_LIST, &query_of(params), Body::None).await?;
         decode_page(&env.data, "inventory", params.page.unwrap_or(1))
-            .map_err(|e| super::users::decode_ctx(e, &routes::PREWARMUP_LIST))
+            .map_err(|e| super::list_decode_error(e, &routes::PREWARMUP_LIST, &env))
     }
 
     /// The whole inventory, page after page.
@@ -41,7 +41,7 @@ impl Prewarmup<'_> {
         let env = self.client.send(&routes::PREWARMUP_SANDBOX_LIST, &q, Body::None).await?;
         decode_page::<PrewarmupDomain>(&env.data, "inventory", 1)
             .map(|p| p.items)
-            .map_err(|e| super::users::decode_ctx(e, &routes::PREWARMUP_SANDBOX_LIST))
+            .map_err(|e| super::list_decode_error(e, &routes::PREWARMUP_SANDBOX_LIST, &env))
     }
 
     /// A $0 sandbox order; `scenario` picks which webhooks fire.

@@ -15,7 +15,7 @@ impl Subscriptions<'_> {
         }
         let env = self.client.send(&routes::SUBSCRIPTIONS_LIST, &query_of(params), Body::None).await?;
         decode_page(&env.data, "subscriptions", params.page.unwrap_or(1))
-            .map_err(|e| super::users::decode_ctx(e, &routes::SUBSCRIPTIONS_LIST))
+            .map_err(|e| super::list_decode_error(e, &routes::SUBSCRIPTIONS_LIST, &env))
     }
 
     /// Every subscription matching the filters, page after page.

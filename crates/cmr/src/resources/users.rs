@@ -11,7 +11,7 @@ impl Users<'_> {
     pub async fn list(self, params: &ListUsersParams) -> Result<Page<User>> {
         validate::page_params(params.page, params.limit)?;
         let env = self.client.send(&routes::USERS_LIST, &query_of(params), Body::None).await?;
-        decode_page(&env.data, "users", params.page.unwrap_or(1)).map_err(|e| decode_ctx(e, &routes::USERS_LIST))
+        decode_page(&env.data, "users", params.page.unwrap_or(1)).map_err(|e| super::list_decode_error(e, &routes::USERS_LIST, &env))
     }
 
     /// Every user, page after page.
@@ -84,8 +84,3 @@ fn fill_from_request(u: &mut User, r: &CreateUser) {
         u.address_line_three = r.address_line_three.clone();
     }
 }
-
-pub(crate) fn decode_ctx(e: crate::Error, route: &routes::Route) -> crate::Error {
-    crate::Error::new(e.kind(), format!("{} ({})", e.message(), route.op)).with_request(route.method.as_str(), route.path).mark_sent(true)
-}
-
