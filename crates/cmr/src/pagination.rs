@@ -36,6 +36,9 @@ pub fn decode_page<T: DeserializeOwned>(data: &Value, items_key: &str, requested
         Value::Null => (Vec::new(), Map::new()),
         Value::Array(_) => (decode_items(data)?, Map::new()),
         Value::Object(o) => {
+            if let Some(v) = o.get(items_key).filter(|v| !v.is_array() && !v.is_null()) {
+                return Err(Error::new(ErrorKind::Decode, format!("`{items_key}` should be a list, got {v}")));
+            }
             let key = std::iter::once(items_key)
                 .chain(ITEM_KEYS.iter().copied())
                 .find(|k| o.get(*k).map_or(false, Value::is_array))
