@@ -11,11 +11,21 @@
 
 macro_rules! model {
     ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        model!(@field [$(#[$meta])*] $name [] $($body)*);
+    };
+    // An optional field: also `= null` / `nil` by default in Kotlin and Swift.
+    (@field $metas:tt $name:ident [$($done:tt)*] $(#[$fm:meta])* pub $f:ident : Option<$t:ty>, $($rest:tt)*) => {
+        model!(@field $metas $name [$($done)* $(#[$fm])* #[cfg_attr(feature = "uniffi", uniffi(default = None))] pub $f: Option<$t>,] $($rest)*);
+    };
+    (@field $metas:tt $name:ident [$($done:tt)*] $(#[$fm:meta])* pub $f:ident : $t:ty, $($rest:tt)*) => {
+        model!(@field $metas $name [$($done)* $(#[$fm])* pub $f: $t,] $($rest)*);
+    };
+    (@field [$(#[$meta:meta])*] $name:ident [$($done:tt)*]) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[serde(rename_all = "camelCase")]
-        pub struct $name { $($body)* }
+        pub struct $name { $($done)* }
     };
 }
 
