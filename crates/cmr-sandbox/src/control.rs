@@ -19,7 +19,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/__sandbox/reset", post(reset))
         .route("/__sandbox/seed", post(seed))
         .route("/__sandbox/wallet", get(get_wallet).put(put_wallet).post(put_wallet))
-        .route("/__sandbox/clock", get(get_clock))
+        .route("/__sandbox/clock", get(get_clock).put(put_clock))
         .route("/__sandbox/clock/advance", post(advance))
         .route("/__sandbox/webhooks", get(webhooks))
         .route("/__sandbox/config", get(get_config).put(put_config).patch(put_config))
@@ -95,7 +95,25 @@ async fn put_wallet(State(s): S, req: Request) -> Response {
 }
 
 fn clock_json(w: &World) -> Value {
-    json!({"now": crate::clock::rfc3339(w.now()), "offsetSeconds": w.clock_offset_ms as f64 / 1000.0})
+    json!({"now": crate::clock::rfc3339(w.now()), "offsetSeconds": w.clock_offset_ms as f64 / 1000.0, "frozen": w.clock_frozen_at.is_some()})
+}
+
+/// `PUT /__sandbox/clock {"frozen": bool}`: stop real time from moving the virtual clock.
+async fn put_clock(State(s): S, req: Request) -> Response {
+    let m = match body_obj(req).await {
+        Ok(m) => m,
+        Err(r) => return r.into_response(),
+    };
+    let Some(frozen) = m.get("frozen").and_then(Value::as_bool) else {
+        return Reply::err(400, "frozen (boolean) is required").into_response();
+    };
+    let v = {
+        let mut w = s.world.lock();
+        w.freeze_clock(frozen);
+        w.dirty = true;
+        clock_json(&w)
+    };
+    done(&s, v)
 }
 
 async fn get_clock(State(s): S) -> Response {

@@ -261,6 +261,10 @@ pub struct World {
     pub sandbox_prewarm_sold: BTreeSet<String>,
     pub wallet: f64,
     pub clock_offset_ms: i64,
+    /// When set, the virtual clock stands still (real time no longer moves it):
+    /// virtual now = this + offset.
+    #[serde(default)]
+    pub clock_frozen_at: Option<i64>,
     pub tasks: Vec<Task>,
     pub events: Vec<EventRec>,
     pub seq: u64,
@@ -275,7 +279,23 @@ impl World {
     }
     /// Virtual now (ms).
     pub fn now(&self) -> i64 {
-        clock::real_now_ms() + self.clock_offset_ms
+        self.clock_frozen_at.unwrap_or_else(clock::real_now_ms) + self.clock_offset_ms
+    }
+    /// Stop (or restart) the virtual clock at the current virtual time.
+    pub fn freeze_clock(&mut self, frozen: bool) {
+        let now = self.now();
+        let real = clock::real_now_ms();
+        match (frozen, self.clock_frozen_at) {
+            (true, None) => {
+                self.clock_frozen_at = Some(real);
+                self.clock_offset_ms = now - real;
+            }
+            (false, Some(_)) => {
+                self.clock_frozen_at = None;
+                self.clock_offset_ms = now - real;
+            }
+            _ => {}
+        }
     }
     pub fn next_seq(&mut self) -> u64 {
         self.seq += 1;
@@ -383,7 +403,14 @@ impl Shared {
         let (db, world) = match &opts.data_file {
             Some(path) => {
                 let (conn, loaded) = crate::persist::open(path)?;
-                (Some(Mutex::new(conn)), loaded.unwrap_or_else(|| World::new(opts.wallet_balance)))
+                let mut w = loaded.unwrap_or_else(|| World::new(opts.wallet_balance));
+                // Deliveries cut short by a stop are attempted again.
+                let now = w.now();
+                for e in w.events.iter_mut().filter(|e| e.state == "delivering") {
+                    e.state = "pending".into();
+                    e.next_attempt_ms = Some(now);
+                }
+                (Some(Mutex::new(conn)), w)
             }
             None => (None, World::new(opts.wallet_balance)),
         };

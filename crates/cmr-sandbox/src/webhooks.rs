@@ -57,7 +57,9 @@ pub async fn ticker(shared: Weak<Shared>) {
     loop {
         iv.tick().await;
         let Some(s) = shared.upgrade() else { return };
-        kick(&s);
+        // Always run: besides tasks and deliveries, subscriptions reaching
+        // their period end renew or expire as real time passes.
+        tokio::spawn(async move { process_due(&s).await });
     }
 }
 

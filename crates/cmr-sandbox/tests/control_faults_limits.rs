@@ -165,5 +165,14 @@ async fn clock_advances_virtual_time_only() {
     let c0 = t.ctl("GET", "/clock", None).await["now"].as_str().unwrap().to_string();
     let c1 = t.advance(86400.0 * 2.0).await["now"].as_str().unwrap().to_string();
     assert!(c1 > c0);
-    assert_eq!(&c1[..10] > &c0[..10], true, "{c0} -> {c1}");
+    assert!(c1[..10] > c0[..10], "{c0} -> {c1}");
+    // Frozen (the test helper froze it): reads agree to the millisecond.
+    let a = t.ctl("GET", "/clock", None).await;
+    assert_eq!(a["frozen"], true);
+    assert_eq!(t.ctl("GET", "/clock", None).await["now"], a["now"]);
+    // Unfreezing keeps the virtual time and lets real time move it again.
+    let u = t.ctl("PUT", "/clock", Some(json!({"frozen": false}))).await;
+    assert_eq!(u["frozen"], false);
+    assert!(u["now"].as_str().unwrap() >= a["now"].as_str().unwrap());
+    assert!(u["now"].as_str().unwrap()[..10] == c1[..10]);
 }
