@@ -350,3 +350,31 @@ async fn answers_that_break_the_contract_are_decode_errors_with_status_and_body(
         assert!(err.method().is_some() && err.path().is_some());
     }
 }
+
+#[tokio::test]
+async fn deliveries_due_together_arrive_in_lifecycle_order() {
+    use axum::{body::Bytes, routing::post, Router};
+    let names: Arc<Mutex<Vec<String>>> = Arc::default();
+    let n = names.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move |body: Bytes| {
+            let n = n.clone();
+            async move {
+                n.lock().unwrap().push(cmr::webhooks::parse(&body).unwrap().event);
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook_url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let e = env_with(SandboxOptions { port: 0, rate_limit: None, webhook_url: Some(hook_url), ..Default::default() }, |b| b).await;
+    let user = e.user("order@acme.com").await;
+    e.client.orders().create(&user.id, &order("order-example.com", &["a", "b", "c"])).await.unwrap();
+    e.advance(60).await; // every step falls due in this one advance
+    assert_eq!(
+        *names.lock().unwrap(),
+        ["domain.order.success", "mailbox.order.success", "mailbox.created", "mailbox.created", "mailbox.created"]
+    );
+}
