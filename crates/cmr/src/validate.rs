@@ -50,6 +50,16 @@ pub fn domain(field: &str, value: &str) -> Result<()> {
     }
 }
 
+/// [`id`] for every element of a list.
+pub fn ids(field: &str, values: &[String]) -> Result<()> {
+    values.iter().try_for_each(|v| id(field, v))
+}
+
+/// [`domain`] for every element of a list.
+pub fn domains(field: &str, values: &[String]) -> Result<()> {
+    values.iter().try_for_each(|v| domain(field, v))
+}
+
 pub fn non_empty(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         Err(Error::invalid(format!("{field} must not be empty")))

@@ -63,9 +63,7 @@ impl Domains<'_> {
     pub async fn remove(self, user_id: &str, domains: &[String]) -> Result<Ack> {
         let q = user_q(user_id)?;
         validate::non_empty_list("domains", domains)?;
-        for d in domains {
-            validate::domain("domains[]", d)?;
-        }
+        validate::domains("domains[]", domains)?;
         let body = json(&RemoveDomains { domains: domains.to_vec() })?;
         self.client.send(&routes::DOMAINS_REMOVE, &[q], body).await.map(|e| Ack::from_envelope(&e))
     }
@@ -93,9 +91,7 @@ impl Domains<'_> {
     pub async fn toggle_auto_renew(self, req: &ToggleDomainAutoRenew) -> Result<Vec<DomainAutoRenew>> {
         validate::id("userId", &req.user_id)?;
         if let Some(ds) = &req.domains {
-            for d in ds {
-                validate::domain("domains[]", d)?;
-            }
+            validate::domains("domains[]", ds)?;
         }
         Ok(self.client.call(&routes::DOMAINS_TOGGLE_AUTO_RENEW, &[], json(req)?).await?.0)
     }
@@ -104,9 +100,7 @@ impl Domains<'_> {
 fn check_renewal(req: &DomainRenewal) -> Result<()> {
     validate::id("userId", &req.user_id)?;
     if let Some(ds) = &req.domains {
-        for d in ds {
-            validate::domain("domains[]", d)?;
-        }
+        validate::domains("domains[]", ds)?;
     }
     if let Some(y) = req.years {
         if !(1..=10).contains(&y) {

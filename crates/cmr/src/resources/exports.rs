@@ -49,9 +49,7 @@ impl Exports<'_> {
         let q = user_q(user_id)?;
         validate::id("credentialId", &req.credential_id)?;
         validate::non_empty_list("componentMailboxIds", &req.component_mailbox_ids)?;
-        for id in &req.component_mailbox_ids {
-            validate::id("componentMailboxIds[]", id)?;
-        }
+        validate::ids("componentMailboxIds[]", &req.component_mailbox_ids)?;
         self.client.send(&routes::EXPORTS_EXPORT_MAILBOXES, &[q], json(req)?).await.map(|e| Ack::from_envelope(&e))
     }
 }

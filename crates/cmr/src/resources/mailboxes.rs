@@ -10,7 +10,7 @@ impl Mailboxes<'_> {
     /// One page of every mailbox of the partner (`GET /mailboxes`).
     pub async fn list_all(self, params: &ListMailboxesParams) -> Result<Page<Mailbox>> {
         validate::page_params(params.page, params.limit)?;
-        let env = self.client.send(&routes::MAILBOXES_LIST_ALL, &query_of(params), Body::None).await?;
+        let env = self.client.send(&routes::MAILBOXES_LIST_ALL, &query_of(&routes::MAILBOXES_LIST_ALL, params), Body::None).await?;
         decode_page(&env.data, "mailboxes", params.page.unwrap_or(1))
             .map_err(|e| super::list_decode_error(e, &routes::MAILBOXES_LIST_ALL, &env))
     }

@@ -70,23 +70,20 @@ pub(crate) fn json<T: serde::Serialize>(v: &T) -> crate::Result<crate::client::B
         .map_err(|e| crate::Error::invalid(format!("could not encode the request: {e}")))
 }
 
-/// Query pairs of a params model (its set fields, stringified).
-pub(crate) fn query_of<T: serde::Serialize>(v: &T) -> Vec<(&'static str, String)> {
-    let value = serde_json::to_value(v).unwrap_or_default();
+/// Query pairs of a params model: its set fields that are query parameters of `route`.
+pub(crate) fn query_of<T: serde::Serialize>(route: &crate::routes::Route, v: &T) -> Vec<(&'static str, String)> {
+    let serde_json::Value::Object(map) = serde_json::to_value(v).unwrap_or_default() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    if let serde_json::Value::Object(map) = value {
-        for (k, v) in map {
-            let key: &'static str = match crate::routes::ALL.iter().flat_map(|r| r.query.iter()).find(|q| **q == k) {
-                Some(q) => q,
-                None => continue,
-            };
-            let s = match v {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Null => continue,
-                other => other.to_string(),
-            };
-            out.push((key, s));
-        }
+    for (k, v) in map {
+        let Some(key) = route.query.iter().copied().find(|q| *q == k) else { continue };
+        let s = match v {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Null => continue,
+            other => other.to_string(),
+        };
+        out.push((key, s));
     }
     out
 }

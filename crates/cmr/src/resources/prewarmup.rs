@@ -10,7 +10,7 @@ impl Prewarmup<'_> {
     /// One page of the pre-warmed inventory.
     pub async fn list(self, params: &ListPrewarmupParams) -> Result<Page<PrewarmupDomain>> {
         validate::page_params(params.page, params.limit)?;
-        let env = self.client.send(&routes::PREWARMUP_LIST, &query_of(params), Body::None).await?;
+        let env = self.client.send(&routes::PREWARMUP_LIST, &query_of(&routes::PREWARMUP_LIST, params), Body::None).await?;
         decode_page(&env.data, "inventory", params.page.unwrap_or(1))
             .map_err(|e| super::list_decode_error(e, &routes::PREWARMUP_LIST, &env))
     }

@@ -13,7 +13,7 @@ impl Subscriptions<'_> {
         if let Some(u) = &params.user_id {
             validate::id("userId", u)?;
         }
-        let env = self.client.send(&routes::SUBSCRIPTIONS_LIST, &query_of(params), Body::None).await?;
+        let env = self.client.send(&routes::SUBSCRIPTIONS_LIST, &query_of(&routes::SUBSCRIPTIONS_LIST, params), Body::None).await?;
         decode_page(&env.data, "subscriptions", params.page.unwrap_or(1))
             .map_err(|e| super::list_decode_error(e, &routes::SUBSCRIPTIONS_LIST, &env))
     }
@@ -63,9 +63,7 @@ impl Subscriptions<'_> {
         }
         if let Some(v) = &req.domain_names {
             validate::non_empty_list("domainNames", v)?;
-            for d in v {
-                validate::domain("domainNames[]", d)?;
-            }
+            validate::domains("domainNames[]", v)?;
         }
         self.client.send(&routes::SUBSCRIPTIONS_RECREATE, &[], json(req)?).await.map(|e| Ack::from_envelope(&e))
     }
@@ -73,8 +71,5 @@ impl Subscriptions<'_> {
 
 fn ids(field: &str, v: &[String]) -> Result<()> {
     validate::non_empty_list(field, v)?;
-    for id in v {
-        validate::id(field, id)?;
-    }
-    Ok(())
+    validate::ids(field, v)
 }

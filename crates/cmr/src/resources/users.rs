@@ -10,7 +10,7 @@ impl Users<'_> {
     /// One page of the partner's users (`GET /users/list`).
     pub async fn list(self, params: &ListUsersParams) -> Result<Page<User>> {
         validate::page_params(params.page, params.limit)?;
-        let env = self.client.send(&routes::USERS_LIST, &query_of(params), Body::None).await?;
+        let env = self.client.send(&routes::USERS_LIST, &query_of(&routes::USERS_LIST, params), Body::None).await?;
         decode_page(&env.data, "users", params.page.unwrap_or(1)).map_err(|e| super::list_decode_error(e, &routes::USERS_LIST, &env))
     }
 
