@@ -5,13 +5,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::config::{ClientBuilder, Config, RequestOptions};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, MAX_ERROR_BODY_BYTES};
 use crate::models::{Envelope, ProfilePicture};
 use crate::routes::{self, Method, Route};
 
@@ -99,6 +99,12 @@ impl Client {
         headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
         let http = reqwest::Client::builder()
             .default_headers(headers)
+            // Never follow a redirect: the key header would go wherever the
+            // server points (reqwest strips only `Authorization`/`Cookie` on a
+            // cross-origin hop). A 3xx becomes an `ErrorKind::Redirect`.
+            .redirect(reqwest::redirect::Policy::none())
+            // Only the configured scheme: no silent https -> http downgrade.
+            .https_only(config.base_url.starts_with("https://"))
             .connect_timeout(config.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
             .tcp_nodelay(true)
@@ -161,13 +167,31 @@ impl Client {
     }
 
     /// Send a request for a route, decode the envelope and `data` into `T`.
-    pub(crate) async fn call<T: DeserializeOwned>(
+    ///
+    /// A write (any method but GET) that the server accepted with a 2xx never
+    /// fails here because its `data` has an unexpected shape: the caller
+    /// would take the failure for "not done" and send it again (a duplicate
+    /// order is a duplicate charge). It gets `T` from what decodes, with the
+    /// raw `data` kept under `extra["undecodedData"]` where `T` keeps extras
+    /// (else `T::default()`), plus a warning in the logs.
+    pub(crate) async fn call<T: DeserializeOwned + Default>(
         &self,
         route: &Route,
         query: &[(&str, String)],
         body: Body,
     ) -> Result<(T, Envelope)> {
         let env = self.send(route, query, body).await?;
+        if route.method != Method::Get {
+            let data = decode_data::<T>(&env.data).unwrap_or_else(|e| {
+                tracing::warn!(
+                    op = route.op,
+                    error = %e,
+                    "the server accepted the write but its `data` has an unexpected shape; returning what decodes"
+                );
+                undecoded::<T>(&env.data)
+            });
+            return Ok((data, env));
+        }
         let data = decode_data::<T>(&env.data).map_err(|e| {
             Error::new(ErrorKind::Decode, format!("unexpected `data` in the answer to {}: {e}", route.op))
                 .with_request(route.method.as_str(), route.path)
@@ -186,6 +210,7 @@ impl Client {
     }
 
     async fn execute(&self, method: Method, path: &str, query: &[(&str, String)], body: &Body) -> Result<Envelope> {
+        crate::config::check_options(&self.options)?;
         let max_retries = self.effective_max_retries();
         let mut attempt: u32 = 0;
         loop {
@@ -261,28 +286,73 @@ impl Client {
             }
         };
         let m = method.as_str();
-        let resp = req.send().await.map_err(|e| transport_error(e, m, path))?;
+        let mut resp = req.send().await.map_err(|e| transport_error(e, m, path))?;
         let status = resp.status().as_u16();
         let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-        let bytes = resp.bytes().await.map_err(|e| transport_error(e, m, path).mark_sent(true))?;
-        let text = String::from_utf8_lossy(&bytes);
+        let success = (200..300).contains(&status);
+
+        if (300..400).contains(&status) {
+            // Never followed (see `from_config`): the key stays on our origin.
+            let location = resp.headers().get(LOCATION).map(|v| {
+                let l = String::from_utf8_lossy(v.as_bytes());
+                l.chars().take(2048).collect::<String>()
+            });
+            let (bytes, truncated) = read_capped(&mut resp, MAX_ERROR_BODY_BYTES).await.unwrap_or_default();
+            let target = location.as_deref().unwrap_or("(no Location header)");
+            return Err(Error::new(
+                ErrorKind::Redirect,
+                format!(
+                    "the server answered HTTP {status} redirecting to {target}; redirects are never followed \
+                     (the API key must not leave the configured origin): check the base URL"
+                ),
+            )
+            .with_request(m, path)
+            .with_status(status)
+            .with_body(String::from_utf8_lossy(&bytes).into_owned())
+            .with_body_truncated(truncated)
+            .with_location(location)
+            .mark_sent(true));
+        }
+
+        // Bounded reads: a success body up to `max_response_bytes`, an error
+        // body up to 64 KiB (all an error keeps).
+        let limit = if success { self.inner.config.max_response_bytes } else { MAX_ERROR_BODY_BYTES };
+        if success && resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large(m, path, status, limit));
+        }
+        let (bytes, truncated) = read_capped(&mut resp, limit)
+            .await
+            .map_err(|e| transport_error(e, m, path).with_status(status).mark_sent(true))?;
+        if success && truncated {
+            return Err(too_large(m, path, status, limit));
+        }
         let parsed: std::result::Result<Envelope, _> = serde_json::from_slice(&bytes);
 
         // An error status in the body wins over a 2xx HTTP status (the body
         // is documented to mirror it; we trust the stricter of the two).
-        let body_status = parsed.as_ref().ok().and_then(|e| e.status).filter(|s| *s >= 400);
-        let effective = if (200..300).contains(&status) { body_status.unwrap_or(status) } else { status };
+        let body_status = parsed.as_ref().ok().and_then(|e| e.status).filter(|s| (400..600).contains(s));
+        let effective = if success { body_status.unwrap_or(status) } else { status };
         if (200..300).contains(&effective) {
-            return parsed.map_err(|e| {
-                Error::new(ErrorKind::Decode, format!("the answer is not a CMR envelope: {e}"))
+            return match parsed {
+                Ok(env) => Ok(env),
+                // A write the server accepted (2xx) is done, whatever its body
+                // says: report the acknowledgement, not a failure that invites
+                // a duplicate. A read with a broken body is a decode error.
+                Err(e) if method != Method::Get => {
+                    tracing::warn!(method = m, path, status, error = %e, "2xx answer to a write is not a CMR envelope; treating it as accepted");
+                    let text = String::from_utf8_lossy(&bytes);
+                    let data = if text.trim().is_empty() { Value::Null } else { Value::String(text.into_owned()) };
+                    Ok(Envelope { status: Some(status), data, ..Envelope::default() })
+                }
+                Err(e) => Err(Error::new(ErrorKind::Decode, format!("the answer is not a CMR envelope: {e}"))
                     .with_request(m, path)
                     .with_status(status)
-                    .with_body(text.into_owned())
-                    .mark_sent(true)
-            });
+                    .with_body(String::from_utf8_lossy(&bytes).into_owned())
+                    .mark_sent(true)),
+            };
         }
         let message = match &parsed {
-            Ok(env) if !env.message.is_empty() => env.message.clone(),
+            Ok(env) if !env.message.is_empty() => env.message.chars().take(MAX_MESSAGE_CHARS).collect(),
             _ => {
                 let reason = reqwest::StatusCode::from_u16(effective)
                     .ok()
@@ -297,10 +367,47 @@ impl Client {
         Err(Error::new(kind, message)
             .with_request(m, path)
             .with_status(effective)
-            .with_body(text.into_owned())
+            .with_body(String::from_utf8_lossy(&bytes).into_owned())
+            .with_body_truncated(truncated)
             .with_retry_after(retry_after)
             .mark_sent(sent))
     }
+}
+
+/// Longest server message an error keeps (the whole body is in `body`).
+const MAX_MESSAGE_CHARS: usize = 4096;
+
+/// Read at most `limit` bytes of the body; `true` when more was there (the
+/// rest is not read: the connection is dropped with the response).
+async fn read_capped(resp: &mut reqwest::Response, limit: usize) -> reqwest::Result<(Vec<u8>, bool)> {
+    let mut buf = Vec::with_capacity(resp.content_length().map_or(8 * 1024, |n| n.min(limit as u64) as usize));
+    while let Some(chunk) = resp.chunk().await? {
+        let room = limit - buf.len();
+        if chunk.len() > room {
+            buf.extend_from_slice(&chunk[..room]);
+            return Ok((buf, true));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok((buf, false))
+}
+
+fn too_large(method: &str, path: &str, status: u16, limit: usize) -> Error {
+    Error::new(
+        ErrorKind::Decode,
+        format!("the answer is larger than the {limit}-byte limit (max_response_bytes); it was not read"),
+    )
+    .with_request(method, path)
+    .with_status(status)
+    .mark_sent(true)
+}
+
+/// `T` for an accepted write whose `data` did not decode: the raw data under
+/// `extra["undecodedData"]` where `T` keeps extras, else `T::default()`.
+fn undecoded<T: DeserializeOwned + Default>(data: &Value) -> T {
+    let mut wrapper = serde_json::Map::new();
+    wrapper.insert("undecodedData".into(), data.clone());
+    T::deserialize(&Value::Object(wrapper)).unwrap_or_default()
 }
 
 /// The retry policy, in one place.
@@ -331,12 +438,20 @@ pub(crate) fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
 
 /// `Retry-After` as seconds or an HTTP date.
 pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
+    // Whatever the server sends (1e30, 18446744073709551615, NaN, a date in
+    // the year 9999), the result is a valid Duration or None: never a panic.
+    // Anything above a day is clamped to a day; the caller's cap decides.
+    const CLAMP: f64 = 24.0 * 60.0 * 60.0;
     let v = v.trim();
+    if v.len() > 64 {
+        return None;
+    }
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs >= 0.0 && secs.is_finite()).then(|| Duration::from_secs_f64(secs));
+        return (secs >= 0.0 && !secs.is_nan()).then(|| Duration::from_secs_f64(secs.min(CLAMP)));
     }
     let when = httpdate::parse_http_date(v).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    let wait = when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO);
+    Some(wait.min(Duration::from_secs_f64(CLAMP)))
 }
 
 fn transport_error(e: reqwest::Error, method: &str, path: &str) -> Error {

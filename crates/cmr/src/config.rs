@@ -57,6 +57,7 @@ pub struct Config {
     pub(crate) retry_after_cap: Duration,
     pub(crate) requests_per_second: Option<f64>,
     pub(crate) user_agent: String,
+    pub(crate) max_response_bytes: usize,
 }
 
 /// Defaults, in one place.
@@ -75,6 +76,123 @@ pub mod defaults {
     pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
     /// CMR's documented limit per partner key.
     pub const RATE_LIMIT_PER_SECOND: f64 = 5.0;
+    /// Largest answer body read (32 MiB): a longer one fails with a decode
+    /// error instead of taking the process's memory. CMR's biggest answers
+    /// (a partner's mailbox pages, max 100 items) are far below this.
+    pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+    /// Longest duration any setting accepts (timeouts, delays): one day.
+    pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+    /// Longest `retry_after_cap`: one hour.
+    pub const MAX_RETRY_AFTER_CAP: Duration = Duration::from_secs(60 * 60);
+    /// Most retries a client or request may ask for.
+    pub const MAX_RETRIES_LIMIT: u32 = 20;
+    /// Pacing bounds (requests per second).
+    pub const MIN_REQUESTS_PER_SECOND: f64 = 0.01;
+    pub const MAX_REQUESTS_PER_SECOND: f64 = 10_000.0;
+    /// Response body cap bounds.
+    pub const MIN_RESPONSE_BYTES: usize = 1024;
+    pub const MAX_RESPONSE_BYTES_LIMIT: usize = 1024 * 1024 * 1024;
+}
+
+/// A duration given as a number of seconds by a binding (Python floats,
+/// Kotlin/Swift doubles), checked: finite, not negative, at most
+/// [`defaults::MAX_DURATION`]. Never panics, whatever the number.
+pub fn seconds(field: &str, secs: f64) -> crate::Result<Duration> {
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(crate::Error::invalid(format!("{field} must be a non-negative number of seconds, got {secs}")));
+    }
+    if secs > defaults::MAX_DURATION.as_secs_f64() {
+        return Err(crate::Error::invalid(format!(
+            "{field} must be at most {} seconds, got {secs}",
+            defaults::MAX_DURATION.as_secs()
+        )));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// [`seconds`] for a number of milliseconds (Node).
+pub fn millis(field: &str, ms: f64) -> crate::Result<Duration> {
+    if !ms.is_finite() || ms < 0.0 {
+        return Err(crate::Error::invalid(format!("{field} must be a non-negative number of milliseconds, got {ms}")));
+    }
+    seconds(field, ms / 1000.0)
+}
+
+/// Is `host` a loopback host (`localhost`, 127.0.0.0/8, `::1`)?
+pub fn is_loopback_host(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+/// Check a base URL: `https`, or `http` to a loopback host (the sandbox),
+/// or `http` anywhere when `allow_insecure_http` is set. No credentials,
+/// query or fragment. Returns the URL without a trailing slash.
+pub fn check_base_url(base_url: &str, allow_insecure_http: bool) -> crate::Result<String> {
+    let parsed = url::Url::parse(base_url)
+        .map_err(|e| crate::Error::invalid(format!("invalid base URL {base_url:?}: {e}")))?;
+    let host = parsed
+        .host()
+        .ok_or_else(|| crate::Error::invalid(format!("base URL {base_url:?} has no host")))?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if is_loopback_host(&host) || allow_insecure_http => {}
+        "http" => {
+            return Err(crate::Error::invalid(format!(
+                "refusing plain http base URL {base_url:?}: the API key would travel unencrypted. \
+                 Use https, or http only to a loopback host (localhost, 127.0.0.1, ::1); \
+                 set allow_insecure_http to opt in for a trusted plain-http proxy"
+            )))
+        }
+        _ => return Err(crate::Error::invalid(format!("base URL must be https (or http to loopback): {base_url:?}"))),
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(crate::Error::invalid("base URL must not contain credentials"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(crate::Error::invalid(format!("base URL must not have a query or fragment: {base_url:?}")));
+    }
+    Ok(base_url.trim_end_matches('/').to_string())
+}
+
+fn check_duration(field: &str, d: Duration, max: Duration) -> crate::Result<Duration> {
+    if d > max {
+        return Err(crate::Error::invalid(format!("{field} must be at most {} seconds, got {:?}", max.as_secs(), d)));
+    }
+    Ok(d)
+}
+
+fn check_positive(field: &str, d: Duration) -> crate::Result<Duration> {
+    if d.is_zero() {
+        return Err(crate::Error::invalid(format!("{field} must be greater than zero")));
+    }
+    check_duration(field, d, defaults::MAX_DURATION)
+}
+
+pub(crate) fn check_max_retries(n: u32) -> crate::Result<u32> {
+    if n > defaults::MAX_RETRIES_LIMIT {
+        return Err(crate::Error::invalid(format!("max_retries must be at most {}, got {n}", defaults::MAX_RETRIES_LIMIT)));
+    }
+    Ok(n)
+}
+
+/// Check the values of per-request options (before anything is sent).
+pub(crate) fn check_options(o: &RequestOptions) -> crate::Result<()> {
+    if let Some(t) = o.timeout {
+        check_positive("timeout", t)?;
+    }
+    if let Some(n) = o.max_retries {
+        check_max_retries(n)?;
+    }
+    for (k, v) in &o.headers {
+        reqwest::header::HeaderName::from_bytes(k.as_bytes())
+            .map_err(|_| crate::Error::invalid(format!("invalid header name {k:?}")))?;
+        reqwest::header::HeaderValue::from_str(v)
+            .map_err(|_| crate::Error::invalid(format!("invalid value for header {k:?}")))?;
+    }
+    Ok(())
 }
 
 /// Builder of a [`crate::Client`].
@@ -91,6 +209,8 @@ pub struct ClientBuilder {
     retry_after_cap: Option<Duration>,
     requests_per_second: Option<f64>,
     user_agent_prefix: Option<String>,
+    allow_insecure_http: bool,
+    max_response_bytes: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -154,7 +274,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Build the client. Fails with a validation error when no key is found.
+    /// Allow a plain `http://` base URL to a non-loopback host (a trusted
+    /// proxy inside your network). Off by default: the key would travel in
+    /// clear text. `http://` to loopback (the sandbox) is always allowed.
+    pub fn allow_insecure_http(mut self, on: bool) -> Self {
+        self.allow_insecure_http = on;
+        self
+    }
+    /// Largest answer body the client reads (default 32 MiB); a longer one
+    /// fails with a decode error. Between 1 KiB and 1 GiB.
+    pub fn max_response_bytes(mut self, n: usize) -> Self {
+        self.max_response_bytes = Some(n);
+        self
+    }
+
+    /// Build the client. Fails with a validation error when no key is found
+    /// or a setting is out of range (nothing is sent).
     pub fn build(self) -> crate::Result<crate::Client> {
         let api_key = match self.api_key {
             Some(k) => k,
@@ -171,16 +306,38 @@ impl ClientBuilder {
             .base_url
             .or_else(|| std::env::var(ENV_BASE_URL).ok().filter(|s| !s.is_empty()))
             .unwrap_or_else(|| crate::routes::DEFAULT_BASE_URL.to_string());
-        let parsed = url::Url::parse(&base_url)
-            .map_err(|e| crate::Error::invalid(format!("invalid base URL {base_url:?}: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(crate::Error::invalid(format!("base URL must be http(s): {base_url:?}")));
-        }
+        let base_url = check_base_url(&base_url, self.allow_insecure_http)?;
         if let Some(rps) = self.requests_per_second {
-            if !(rps > 0.0 && rps.is_finite()) {
-                return Err(crate::Error::invalid("requests_per_second must be a positive number"));
+            if !(rps.is_finite()
+                && (defaults::MIN_REQUESTS_PER_SECOND..=defaults::MAX_REQUESTS_PER_SECOND).contains(&rps))
+            {
+                return Err(crate::Error::invalid(format!(
+                    "requests_per_second must be between {} and {}, got {rps}",
+                    defaults::MIN_REQUESTS_PER_SECOND,
+                    defaults::MAX_REQUESTS_PER_SECOND
+                )));
             }
         }
+        let max_response_bytes = self.max_response_bytes.unwrap_or(defaults::MAX_RESPONSE_BYTES);
+        if !(defaults::MIN_RESPONSE_BYTES..=defaults::MAX_RESPONSE_BYTES_LIMIT).contains(&max_response_bytes) {
+            return Err(crate::Error::invalid(format!(
+                "max_response_bytes must be between {} and {}, got {max_response_bytes}",
+                defaults::MIN_RESPONSE_BYTES,
+                defaults::MAX_RESPONSE_BYTES_LIMIT
+            )));
+        }
+        let timeout = check_positive("timeout", self.timeout.unwrap_or(defaults::TIMEOUT))?;
+        let connect_timeout = check_positive("connect_timeout", self.connect_timeout.unwrap_or(defaults::CONNECT_TIMEOUT))?;
+        let max_retries = check_max_retries(self.max_retries.unwrap_or(defaults::MAX_RETRIES))?;
+        let retry_base_delay =
+            check_duration("retry_base_delay", self.retry_base_delay.unwrap_or(defaults::RETRY_BASE_DELAY), defaults::MAX_DURATION)?;
+        let retry_max_delay =
+            check_duration("retry_max_delay", self.retry_max_delay.unwrap_or(defaults::RETRY_MAX_DELAY), defaults::MAX_DURATION)?;
+        let retry_after_cap = check_duration(
+            "retry_after_cap",
+            self.retry_after_cap.unwrap_or(defaults::RETRY_AFTER_CAP),
+            defaults::MAX_RETRY_AFTER_CAP,
+        )?;
         let ua_core = concat!("cmr-rust/", env!("CARGO_PKG_VERSION"));
         let user_agent = match self.user_agent_prefix {
             Some(p) => format!("{p} {ua_core}"),
@@ -188,16 +345,17 @@ impl ClientBuilder {
         };
         let config = Config {
             api_key,
-            base_url: base_url.trim_end_matches('/').to_string(),
+            base_url,
             sandbox: self.sandbox,
-            timeout: self.timeout.unwrap_or(defaults::TIMEOUT),
-            connect_timeout: self.connect_timeout.unwrap_or(defaults::CONNECT_TIMEOUT),
-            max_retries: self.max_retries.unwrap_or(defaults::MAX_RETRIES),
-            retry_base_delay: self.retry_base_delay.unwrap_or(defaults::RETRY_BASE_DELAY),
-            retry_max_delay: self.retry_max_delay.unwrap_or(defaults::RETRY_MAX_DELAY),
-            retry_after_cap: self.retry_after_cap.unwrap_or(defaults::RETRY_AFTER_CAP),
+            timeout,
+            connect_timeout,
+            max_retries,
+            retry_base_delay,
+            retry_max_delay,
+            retry_after_cap,
             requests_per_second: self.requests_per_second,
             user_agent,
+            max_response_bytes,
         };
         crate::Client::from_config(config)
     }

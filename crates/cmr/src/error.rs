@@ -11,6 +11,10 @@
 use std::fmt;
 use std::time::Duration;
 
+/// Longest body an [`Error`] keeps (64 KiB); longer ones are cut and
+/// flagged with [`Error::body_truncated`].
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
 /// What went wrong, in terms of what the caller should do about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -42,6 +46,13 @@ pub enum ErrorKind {
     /// A webhook delivery failed verification (bad or missing signature,
     /// stale timestamp). Reject the delivery.
     Signature,
+    /// The server answered with a redirect (3xx). The SDK never follows
+    /// redirects, so the API key cannot leave the configured origin; the
+    /// error carries the `Location` the server named. Check the base URL.
+    Redirect,
+    /// A bug inside the SDK (a caught panic). The request may or may not
+    /// have been sent; please report it.
+    Internal,
 }
 
 impl ErrorKind {
@@ -60,11 +71,13 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::Decode => "decode",
             ErrorKind::Signature => "signature",
+            ErrorKind::Redirect => "redirect",
+            ErrorKind::Internal => "internal",
         }
     }
 
     /// Every kind, in a stable order (used by binding tests and docs).
-    pub const ALL: [ErrorKind; 12] = [
+    pub const ALL: [ErrorKind; 14] = [
         ErrorKind::Authentication,
         ErrorKind::Permission,
         ErrorKind::NotFound,
@@ -77,6 +90,8 @@ impl ErrorKind {
         ErrorKind::Timeout,
         ErrorKind::Decode,
         ErrorKind::Signature,
+        ErrorKind::Redirect,
+        ErrorKind::Internal,
     ];
 
     /// The kind for an HTTP error status.
@@ -88,6 +103,7 @@ impl ErrorKind {
             404 => ErrorKind::NotFound,
             409 => ErrorKind::Conflict,
             429 => ErrorKind::RateLimited,
+            300..=399 => ErrorKind::Redirect,
             500..=599 => ErrorKind::Server,
             _ => ErrorKind::Validation,
         }
@@ -109,7 +125,11 @@ pub struct Error {
     method: Option<String>,
     path: Option<String>,
     body: Option<String>,
+    /// The body was longer than [`MAX_ERROR_BODY_BYTES`] and was cut.
+    body_truncated: bool,
     retry_after: Option<Duration>,
+    /// `Location` of a redirect answer.
+    location: Option<String>,
     /// True when the request was (or may have been) received by the server.
     /// A write with `sent == true` is never retried.
     sent: bool,
@@ -125,7 +145,9 @@ impl Error {
             method: None,
             path: None,
             body: None,
+            body_truncated: false,
             retry_after: None,
+            location: None,
             sent: false,
         }
     }
@@ -146,9 +168,39 @@ impl Error {
         self
     }
 
+    /// Keep the raw body, cut to [`MAX_ERROR_BODY_BYTES`] (on a character
+    /// boundary) so that an error never holds a huge answer in memory.
     pub(crate) fn with_body(mut self, body: impl Into<String>) -> Self {
-        self.body = Some(body.into());
+        let mut body = body.into();
+        if body.len() > MAX_ERROR_BODY_BYTES {
+            let mut cut = MAX_ERROR_BODY_BYTES;
+            while !body.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            body.truncate(cut);
+            body.shrink_to_fit();
+            self.body_truncated = true;
+        }
+        self.body = Some(body);
         self
+    }
+
+    /// Mark the body as cut short (it was read only partly).
+    pub(crate) fn with_body_truncated(mut self, truncated: bool) -> Self {
+        self.body_truncated |= truncated;
+        self
+    }
+
+    pub(crate) fn with_location(mut self, location: Option<String>) -> Self {
+        self.location = location;
+        self
+    }
+
+    /// An unexpected failure inside the SDK (a bug): what a binding returns
+    /// when it catches a panic, so callers see a `CmrError`, never a crash.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Internal, format!("internal error in the cmr SDK (please report it): {}", message.into()))
+            .mark_sent(true)
     }
 
     pub(crate) fn with_retry_after(mut self, d: Option<Duration>) -> Self {
@@ -184,9 +236,18 @@ impl Error {
     pub fn path(&self) -> Option<&str> {
         self.path.as_deref()
     }
-    /// Raw response body, when the server answered.
+    /// Raw response body, when the server answered; at most
+    /// [`MAX_ERROR_BODY_BYTES`] (see [`Error::body_truncated`]).
     pub fn body(&self) -> Option<&str> {
         self.body.as_deref()
+    }
+    /// Whether [`Error::body`] was cut to [`MAX_ERROR_BODY_BYTES`].
+    pub fn body_truncated(&self) -> bool {
+        self.body_truncated
+    }
+    /// The `Location` header of a redirect answer ([`ErrorKind::Redirect`]).
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
     }
     /// How long the server asked us to wait (429 `Retry-After`).
     pub fn retry_after(&self) -> Option<Duration> {
@@ -197,6 +258,38 @@ impl Error {
     /// effect (webhooks, status endpoints) before sending it again.
     pub fn may_have_been_sent(&self) -> bool {
         self.sent
+    }
+}
+
+impl Error {
+    /// The error for a caught panic payload (see [`catch_unwind`]).
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Error {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        Error::internal(what)
+    }
+}
+
+/// Run `fut`, turning a panic inside it into an [`ErrorKind::Internal`]
+/// error. Every FFI entry point of the bindings goes through this (or
+/// [`catch_unwind_sync`]), so a bug surfaces as the language's `CmrError`
+/// instead of a crash or a foreign exception type.
+pub async fn catch_unwind<T>(fut: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(fut).catch_unwind().await {
+        Ok(r) => r,
+        Err(p) => Err(Error::from_panic(&*p)),
+    }
+}
+
+/// [`catch_unwind`] for synchronous code.
+pub fn catch_unwind_sync<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(p) => Err(Error::from_panic(&*p)),
     }
 }
 

@@ -29,16 +29,18 @@ uniffi::custom_type!(Extra, String, {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Envelope {
-    /// Mirrors the HTTP status (absent in some guide examples).
-    #[serde(default)]
+    /// Mirrors the HTTP status (absent in some guide examples). Any other
+    /// JSON type, or a number out of range, reads as absent.
+    #[serde(default, deserialize_with = "lenient::any_u16")]
     pub status: Option<u16>,
-    #[serde(default)]
+    /// A non-string message is kept as its JSON text.
+    #[serde(default, deserialize_with = "lenient::any_string")]
     pub message: String,
     /// Object, array, `null`, or absent (`Value::Null`).
     #[serde(default)]
     pub data: Value,
     /// Top-level `actionId` of an asynchronous operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient::any_opt_string")]
     pub action_id: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -169,6 +171,33 @@ pub(crate) mod lenient {
             },
             Some(NumOrStr::F(f)) => Some(f != 0.0),
             None => None,
+        })
+    }
+
+    /// Any JSON: a number in 0..=65535 (or such a number as a string), else `None`.
+    pub fn any_u16<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        })
+    }
+
+    /// Any JSON: a string as is, `null` as empty, anything else as its JSON text.
+    pub fn any_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) => s,
+            Value::Null => String::new(),
+            other => other.to_string(),
+        })
+    }
+
+    /// Any JSON: a non-empty string (or a number as text), else `None`.
+    pub fn any_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) if !s.is_empty() => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
         })
     }
 
