@@ -48,7 +48,12 @@ async fn unconfirmed_orders_wait_for_process() {
     assert_eq!(t.wallet().await, before, "not charged before processing");
     t.advance(120.0).await;
     assert_eq!(t.get("/orders/status", &[("userId", &uid), ("orderId", &oid)]).await.data()["status"], "CREATED");
-    assert!(t.get("/domains/by-user", &[("userId", &uid)]).await.data()["domains"].as_array().unwrap().is_empty());
+    // Ordered but not registered: listed as PENDING, with its order.
+    let ds = t.get("/domains/by-user", &[("userId", &uid)]).await.data()["domains"].clone();
+    assert_eq!(ds.as_array().unwrap().len(), 1, "{ds}");
+    assert_eq!(ds[0]["domainName"], "later.com");
+    assert_eq!(ds[0]["status"], "PENDING");
+    assert_eq!(ds[0]["orderId"], oid.as_str());
     let r = t.post("/orders/process", &[("userId", &uid)], json!({"orderId": oid})).await.ok();
     assert!(r.body["actionId"].as_str().unwrap().starts_with("ACT_"));
     assert_eq!(before - t.wallet().await, 15.0);

@@ -26,7 +26,9 @@ async fn order_lifecycle_steps_and_signed_events() {
 
     t.advance(4.0).await;
     assert!(rx.received().is_empty(), "nothing before +5 s");
-    assert!(t.get("/domains/by-user", &[("userId", &uid)]).await.data()["domains"].as_array().unwrap().is_empty());
+    let ds = t.get("/domains/by-user", &[("userId", &uid)]).await.data()["domains"].clone();
+    assert_eq!(ds.as_array().unwrap().len(), 1, "only the pending order's domain: {ds}");
+    assert_eq!(ds[0]["status"], "PENDING");
 
     t.advance(1.0).await; // +5
     assert_eq!(names(&rx), ["domain.order.success"]);

@@ -26,6 +26,14 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     crate::routes::ALL.iter().map(|r| r.op)
 }
 
+/// Operations that are not one route but composed of several calls
+/// (lookups after a write that may have been applied, bulk helpers).
+pub const HELPERS: &[&str] = &["users.find_by_email", "orders.find_by_domain"];
+
+/// Name of the test hook that panics inside the core, so every binding's
+/// suite can prove a panic reaches the caller as a `CmrError` (internal).
+pub const PANIC_TEST_HOOK: &str = "__panic_for_tests";
+
 /// Is this operation paginated (returns a page with `nextPage`)?
 pub fn is_paginated(op: &str) -> bool {
     matches!(op, "users.list" | "mailboxes.list_all" | "subscriptions.list" | "prewarmup.list")
@@ -97,6 +105,7 @@ pub async fn call(client: &Client, op: &str, args: Value) -> Result<Value> {
         "users.create" => out(client.users().create(&a.model::<CreateUser>(&[])?).await?),
         "users.update" => out(client.users().update(&a.user()?, &a.model::<UpdateUser>(&["userId"])?).await?),
         "users.delete" => out(client.users().delete(&a.user()?).await?),
+        "users.find_by_email" => out(client.users().find_by_email(&a.str("email")?).await?),
 
         "geo.countries" => out(client.geo().countries().await?),
         "geo.states" => out(client.geo().states(&a.str("countryCode")?).await?),
@@ -140,6 +149,7 @@ pub async fn call(client: &Client, op: &str, args: Value) -> Result<Value> {
         "orders.process" => out(client.orders().process(&a.user()?, &a.str("orderId")?).await?),
         "orders.status" => out(client.orders().status(&a.user()?, &a.str("orderId")?).await?),
         "orders.get" => out(client.orders().get(&a.user()?, &a.str("orderId")?).await?),
+        "orders.find_by_domain" => out(client.orders().find_by_domain(&a.user()?, &a.str("domain")?).await?),
 
         "mailboxes.list_all" => out(client.mailboxes().list_all(&a.model::<ListMailboxesParams>(&[])?).await?),
         "mailboxes.list" => out(client.mailboxes().list(&a.user()?).await?),
@@ -175,6 +185,7 @@ pub async fn call(client: &Client, op: &str, args: Value) -> Result<Value> {
         "wallet.get" => out(client.wallet().get().await?),
         "send_error" => out(client.send_error(&a.model::<SendErrorReport>(&[])?).await?),
 
+        PANIC_TEST_HOOK => panic!("deliberate panic inside the cmr core (test hook)"),
         other => Err(Error::invalid(format!("unknown operation {other:?}"))),
     }
 }
@@ -184,7 +195,7 @@ mod tests {
     #[test]
     fn every_route_has_a_dispatch_arm() {
         let src = include_str!("ops.rs");
-        for op in super::names() {
+        for op in super::names().chain(super::HELPERS.iter().copied()) {
             assert!(src.contains(&format!("\"{op}\" =>")), "ops::call has no arm for {op}");
         }
     }

@@ -62,7 +62,26 @@ pub fn list(w: &mut World, r: &Req, now: i64) -> R {
     // A wrong userId answers an empty list, not 404 (guide).
     let mut ds: Vec<&DomainRec> = w.domains.values().filter(|d| d.user_id == uid).collect();
     ds.sort_by_key(|d| d.seq);
-    let list: Vec<Domain> = ds.into_iter().map(|d| views::domain(w, d, now)).collect();
+    let mut list: Vec<Domain> = ds.into_iter().map(|d| views::domain(w, d, now)).collect();
+    // A domain ordered but not registered yet shows as PENDING (registration
+    // in progress), so a partner can see that an order was applied.
+    let mut pending: Vec<_> = w.orders.values().filter(|o| o.user_id == uid && matches!(o.status.as_str(), "CREATED" | "QUEUED")).collect();
+    pending.sort_by(|a, b| a.order_id.cmp(&b.order_id));
+    for o in pending {
+        for d in o.request.get("domains").and_then(|d| d.as_array()).into_iter().flatten() {
+            let Some(name) = d.get("domain").and_then(|n| n.as_str()) else { continue };
+            if list.iter().any(|x| x.domain_name == name) {
+                continue;
+            }
+            list.push(Domain {
+                domain_name: name.to_string(),
+                status: Some(DomainStatus::Pending),
+                user_id: Some(uid.to_string()),
+                extra: views::extra(json!({"orderId": o.order_id})),
+                ..Default::default()
+            });
+        }
+    }
     let n = list.len();
     Ok(Reply::ok("Domains fetched successfully", json!({"domains": list, "totalDomains": n})))
 }

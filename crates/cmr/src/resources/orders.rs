@@ -6,6 +6,19 @@ use crate::models::*;
 use crate::{routes, validate, Error, Result};
 
 impl Orders<'_> {
+    /// Was an order for `domain` applied? After a `create` that failed with
+    /// `may_have_been_sent()`, call this before ordering again: it answers
+    /// the user's record of that domain (status `PENDING` while the order is
+    /// being processed, then `ACTIVE`), or `None` when CMR has no trace of it,
+    /// which makes a new order safe. Reads only (`GET /domains/by-user`).
+    pub async fn find_by_domain(self, user_id: &str, domain: &str) -> Result<Option<Domain>> {
+        validate::id("userId", user_id)?;
+        validate::domain("domain", domain)?;
+        let want = domain.trim_end_matches('.');
+        let domains = self.client.domains().list(user_id).await?;
+        Ok(domains.into_iter().find(|d| d.domain_name.trim_end_matches('.').eq_ignore_ascii_case(want)))
+    }
+
     /// Order domains and/or mailboxes (JSON). With `confirm: true` the order is
     /// queued now and paid from the wallet; results arrive by webhook.
     /// Never resend an order while waiting: duplicates mean duplicate charges.

@@ -25,6 +25,23 @@ impl Users<'_> {
         })
     }
 
+    /// The user with this e-mail address (case-insensitive), or `None`.
+    /// After a `create` that failed with `may_have_been_sent()`, call this
+    /// before creating again. Searches `users.list` page by page with the
+    /// e-mail as the search term, checking every match exactly.
+    pub async fn find_by_email(self, email: &str) -> Result<Option<User>> {
+        validate::email("email", email)?;
+        let params = ListUsersParams { search: Some(email.to_string()), limit: Some(100), ..Default::default() };
+        let mut stream = std::pin::pin!(self.list_stream(params));
+        while let Some(user) = futures_util::StreamExt::next(&mut stream).await {
+            let user = user?;
+            if user.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(email.trim())) {
+                return Ok(Some(user));
+            }
+        }
+        Ok(None)
+    }
+
     /// One user's profile and billing details.
     pub async fn get(self, user_id: &str) -> Result<User> {
         Ok(self.client.call(&routes::USERS_GET, &[user_q(user_id)?], Body::None).await?.0)
