@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 
 import native = require('./native');
-import { rethrow } from './errors';
+import { fromNative, rethrow, ValidationError } from './errors';
 import { PagePromise, type PageData } from './pagination';
 import type * as M from './models';
 
@@ -25,6 +25,13 @@ export interface ClientOptions {
   retryMaxDelayMs?: number;
   /** Pace requests client-side to at most this many per second (off by default; CMR allows 5). */
   requestsPerSecond?: number;
+  /**
+   * Allow a plain `http://` base URL to a host that is not loopback (a trusted
+   * proxy). Off by default: the key would travel in clear text.
+   */
+  allowInsecureHttp?: boolean;
+  /** Largest answer body read, in bytes (default 32 MiB); a longer one fails with a `DecodeError`. */
+  maxResponseBytes?: number;
 }
 
 /** Per-call (or per-view, with {@link Client.withOptions}) overrides. */
@@ -104,6 +111,13 @@ export class Users extends Resource {
   }
   delete(args: UserRef, opts?: RequestOptions): Promise<M.Ack> {
     return this.call('users.delete', args, opts);
+  }
+  /**
+   * The user with this e-mail (case-insensitive), or `null`. Call it after a
+   * `create` that failed with `mayHaveBeenSent` before creating again.
+   */
+  findByEmail(args: { email: string }, opts?: RequestOptions): Promise<M.User | null> {
+    return this.call('users.find_by_email', args, opts);
   }
 }
 
@@ -194,6 +208,15 @@ export class Orders extends Resource {
   }
   status(args: UserRef & { orderId: string }, opts?: RequestOptions): Promise<M.OrderStatus> {
     return this.call('orders.status', args, opts);
+  }
+  /**
+   * Was an order for `domain` applied? The user's record of that domain
+   * (status `PENDING` while the order is processed), or `null` when CMR has no
+   * trace of it. Call it after a `create` that failed with `mayHaveBeenSent`
+   * before ordering again.
+   */
+  findByDomain(args: UserRef & { domain: string }, opts?: RequestOptions): Promise<M.Domain | null> {
+    return this.call('orders.find_by_domain', args, opts);
   }
   get(args: UserRef & { orderId: string }, opts?: RequestOptions): Promise<M.Order> {
     return this.call('orders.get', args, opts);
@@ -346,6 +369,8 @@ export class Client {
         retryBaseDelayMs: o.retryBaseDelayMs,
         retryMaxDelayMs: o.retryMaxDelayMs,
         requestsPerSecond: o.requestsPerSecond,
+        allowInsecureHttp: o.allowInsecureHttp,
+        maxResponseBytes: o.maxResponseBytes,
       });
     } catch (e) {
       rethrow(e);
@@ -353,12 +378,18 @@ export class Client {
   }
 
   #call<T>(op: string, args?: object, opts?: RequestOptions): Promise<T> {
-    const n = opts ? this.#native.withOptions(nativeOptions(opts)) : this.#native;
+    let n: native.NativeClient;
     let json: string;
+    try {
+      n = opts ? this.#native.withOptions(nativeOptions(opts)) : this.#native;
+    } catch (e) {
+      return Promise.reject(fromNative(e));
+    }
     try {
       json = JSON.stringify(args ?? {});
     } catch (e) {
-      return Promise.reject(e);
+      const msg = e instanceof Error ? e.message : String(e);
+      return Promise.reject(new ValidationError({ code: 'validation', message: `${op}: arguments are not JSON-serialisable: ${msg}` }));
     }
     return n.call(op, json).then((s) => JSON.parse(s) as T, rethrow);
   }
@@ -374,7 +405,13 @@ export class Client {
    */
   withOptions(options: RequestOptions): Client {
     // The constructor also accepts a native client view (internal).
-    return new Client(this.#native.withOptions(nativeOptions(options)) as unknown as ClientOptions);
+    let view: native.NativeClient;
+    try {
+      view = this.#native.withOptions(nativeOptions(options));
+    } catch (e) {
+      rethrow(e);
+    }
+    return new Client(view as unknown as ClientOptions);
   }
 
   /** Report an error to CMR. */

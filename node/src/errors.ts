@@ -19,7 +19,9 @@ export type ErrorCode =
   | 'network'
   | 'timeout'
   | 'decode'
-  | 'signature';
+  | 'signature'
+  | 'redirect'
+  | 'internal';
 
 /** What the core reports about a failed call. */
 export interface CmrErrorInit {
@@ -32,6 +34,10 @@ export interface CmrErrorInit {
   /** Seconds (429 `Retry-After`). */
   retryAfter?: number | null;
   mayHaveBeenSent?: boolean;
+  /** The body was longer than 64 KiB and was cut. */
+  bodyTruncated?: boolean;
+  /** `Location` of a redirect the client refused to follow. */
+  location?: string | null;
 }
 
 /** Base class of every error the SDK raises for a failed call. */
@@ -44,8 +50,12 @@ export class CmrError extends Error {
   readonly method: string | null;
   /** Path of the failed request relative to the base URL (never the query string). */
   readonly path: string | null;
-  /** Raw response body, when the server answered. */
+  /** Raw response body, when the server answered (at most 64 KiB). */
   readonly body: string | null;
+  /** Whether `body` was cut to 64 KiB. */
+  readonly bodyTruncated: boolean;
+  /** `Location` of a redirect the client refused to follow (`RedirectError`). */
+  readonly location: string | null;
   /**
    * Whether the server may have received the request. A write that fails
    * with `mayHaveBeenSent === true` may have been accepted: check its effect
@@ -61,6 +71,8 @@ export class CmrError extends Error {
     this.method = init.method ?? null;
     this.path = init.path ?? null;
     this.body = init.body ?? null;
+    this.bodyTruncated = init.bodyTruncated ?? false;
+    this.location = init.location ?? null;
     this.mayHaveBeenSent = init.mayHaveBeenSent ?? false;
   }
 }
@@ -97,6 +109,14 @@ export class DecodeError extends CmrError {}
 /** A webhook delivery failed verification: reject it. */
 export class SignatureVerificationError extends CmrError {}
 
+/**
+ * The server answered with a redirect (3xx), which is never followed: the API
+ * key must not leave the configured origin. `location` says where it pointed.
+ */
+export class RedirectError extends CmrError {}
+/** A bug inside the SDK (a caught panic of the native core). Please report it. */
+export class InternalError extends CmrError {}
+
 /** The class of each code. */
 export const ERROR_CLASSES: Readonly<Record<ErrorCode, new (init: CmrErrorInit) => CmrError>> = Object.freeze({
   authentication: AuthenticationError,
@@ -111,25 +131,36 @@ export const ERROR_CLASSES: Readonly<Record<ErrorCode, new (init: CmrErrorInit) 
   timeout: TimeoutError,
   decode: DecodeError,
   signature: SignatureVerificationError,
+  redirect: RedirectError,
+  internal: InternalError,
 });
 
 /**
  * Turn a rejection of the native addon into its `CmrError` subclass. The
- * addon's message is a JSON object `{code, message, status, ...}`; anything
- * else is returned unchanged.
+ * addon's message is a JSON object `{code, message, status, ...}`; any other
+ * failure of the addon is a bug of the SDK and becomes an `InternalError`
+ * (never a bare `Error` the caller's `instanceof CmrError` would miss).
  * @internal
  */
 export function fromNative(e: unknown): unknown {
-  if (!(e instanceof Error) || !e.message.startsWith('{')) return e;
-  let init: CmrErrorInit;
-  try {
-    init = JSON.parse(e.message) as CmrErrorInit;
-  } catch {
-    return e;
+  if (e instanceof CmrError) return e;
+  const text = e instanceof Error ? e.message : String(e);
+  if (text.startsWith('{')) {
+    try {
+      const init = JSON.parse(text) as CmrErrorInit;
+      const cls = ERROR_CLASSES[init.code] ?? InternalError;
+      return new cls(init);
+    } catch {
+      // fall through
+    }
   }
-  const cls = ERROR_CLASSES[init.code];
-  if (!cls) return e;
-  return new cls(init);
+  const err = new InternalError({
+    code: 'internal',
+    message: `internal error in the cmr SDK (please report it): ${text}`,
+    mayHaveBeenSent: true,
+  });
+  (err as { cause?: unknown }).cause = e;
+  return err;
 }
 
 /** Rethrow a native rejection as a `CmrError`. @internal */

@@ -38,6 +38,8 @@ export {
   TimeoutError,
   DecodeError,
   SignatureVerificationError,
+  RedirectError,
+  InternalError,
   ERROR_CLASSES,
 } from './errors';
 export type { ErrorCode, CmrErrorInit } from './errors';

@@ -27,6 +27,8 @@ from ._errors import (
     SignatureVerificationError,
     TimeoutError,
     ValidationError,
+    RedirectError,
+    InternalError,
 )
 
 __version__ = "0.1.0"
@@ -81,6 +83,8 @@ __all__ = [
     "TimeoutError",
     "DecodeError",
     "SignatureVerificationError",
+    "RedirectError",
+    "InternalError",
     *_MODELS,
 ]
 

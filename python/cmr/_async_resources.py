@@ -70,6 +70,10 @@ def _list_of(conv: Callable[[Any], T]) -> Callable[[Any], list[T]]:
     return lambda v: [conv(x) for x in (v or [])]
 
 
+def _optional(conv: Callable[[Any], T]) -> Callable[[Any], Optional[T]]:
+    return lambda v: None if v is None else conv(v)
+
+
 class _Resource:
     def __init__(self, client: "_Owner") -> None:
         self._c = client
@@ -87,6 +91,13 @@ class AsyncUsers(_Resource):
 
     async def get(self, *, user_id: str) -> User:
         return await self._c._call("users.get", _args(locals()), User.from_dict)
+
+    async def find_by_email(self, *, email: str) -> Optional[User]:
+        """The user with this e-mail (case-insensitive), or ``None``.
+
+        Call it after a ``create`` that failed with ``may_have_been_sent`` before
+        creating the user again."""
+        return await self._c._call("users.find_by_email", _args(locals()), _optional(User.from_dict))
 
     async def create(
         self,
@@ -309,6 +320,13 @@ class AsyncOrders(_Resource):
 
     async def get(self, *, user_id: str, order_id: str) -> Order:
         return await self._c._call("orders.get", _args(locals()), Order.from_dict)
+
+    async def find_by_domain(self, *, user_id: str, domain: str) -> Optional[Domain]:
+        """Was an order for ``domain`` applied? The user's record of that domain
+        (status ``PENDING`` while the order is processed), or ``None`` when CMR has
+        no trace of it. Call it after a ``create`` that failed with
+        ``may_have_been_sent`` before ordering again."""
+        return await self._c._call("orders.find_by_domain", _args(locals()), _optional(Domain.from_dict))
 
 
 class AsyncMailboxes(_Resource):

@@ -10,7 +10,7 @@ from . import _async_resources as ar
 from . import _native as _nat
 from . import _resources as r
 from ._base import AsyncPage, SyncPage, dump
-from ._errors import CmrError
+from ._errors import CmrError, ValidationError
 from ._models import Ack, Envelope
 
 __all__ = ["Client", "AsyncClient"]
@@ -39,6 +39,16 @@ def _body(body: Any) -> Optional[str]:
     return None if body is None else json.dumps(dump(body))
 
 
+def _count(name: str, v: Optional[int]) -> Optional[int]:
+    """A non-negative whole number from the user, checked before the native
+    layer sees it (which would raise a bare OverflowError)."""
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0 or v > 2**53:
+        raise ValidationError(f"{name} must be a non-negative whole number, got {v!r}", code="validation")
+    return v
+
+
 class _Base:
     _native: _nat.NativeClient
 
@@ -55,6 +65,8 @@ class _Base:
         retry_max_delay: Optional[float] = None,
         retry_after_cap: Optional[float] = None,
         requests_per_second: Optional[float] = None,
+        allow_insecure_http: bool = False,
+        max_response_bytes: Optional[int] = None,
         _native_client: Optional[_nat.NativeClient] = None,
     ) -> None:
         """Create a client.
@@ -68,6 +80,9 @@ class _Base:
                 transient failures, writes only when the server provably did not act).
             connect_timeout, retry_base_delay, retry_max_delay, retry_after_cap: seconds.
             requests_per_second: pace requests client-side (off by default).
+            allow_insecure_http: allow a plain ``http://`` base URL to a host that
+                is not loopback (the key would travel in clear text; off by default).
+            max_response_bytes: largest answer body read (default 32 MiB).
         """
         if _native_client is not None:
             self._native = _native_client
@@ -78,11 +93,13 @@ class _Base:
                 sandbox=sandbox,
                 timeout=timeout,
                 connect_timeout=connect_timeout,
-                max_retries=max_retries,
+                max_retries=_count("max_retries", max_retries),
                 retry_base_delay=retry_base_delay,
                 retry_max_delay=retry_max_delay,
                 retry_after_cap=retry_after_cap,
                 requests_per_second=requests_per_second,
+                allow_insecure_http=allow_insecure_http,
+                max_response_bytes=_count("max_response_bytes", max_response_bytes),
             )
         self._init_resources()
 
@@ -105,7 +122,7 @@ class _Base:
     ) -> _nat.NativeClient:
         return self._native.with_options(
             timeout=timeout,
-            max_retries=max_retries,
+            max_retries=_count("max_retries", max_retries),
             headers=list(headers.items()) if headers else None,
         )
 

@@ -27,6 +27,8 @@ __all__ = [
     "TimeoutError",
     "DecodeError",
     "SignatureVerificationError",
+    "RedirectError",
+    "InternalError",
 ]
 
 
@@ -39,7 +41,9 @@ class CmrError(Exception):
         status: HTTP status when the server answered, else ``None``.
         method: HTTP method of the failed request, when there was one.
         path: path of the failed request relative to the base URL (never the query).
-        body: raw response body, when the server answered.
+        body: raw response body, when the server answered (at most 64 KiB).
+        body_truncated: whether ``body`` was cut to 64 KiB.
+        location: the ``Location`` of a redirect the client refused to follow.
         retry_after: seconds the server asked us to wait (429), else ``None``.
         may_have_been_sent: whether the server may have received the request: a
             write that fails with ``True`` may have been accepted.
@@ -58,6 +62,8 @@ class CmrError(Exception):
         body: Optional[str] = None,
         retry_after: Optional[float] = None,
         may_have_been_sent: bool = False,
+        body_truncated: bool = False,
+        location: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -69,6 +75,8 @@ class CmrError(Exception):
         self.body = body
         self.retry_after = retry_after
         self.may_have_been_sent = may_have_been_sent
+        self.body_truncated = body_truncated
+        self.location = location
 
     def __str__(self) -> str:
         s = self.code
@@ -158,6 +166,20 @@ class SignatureVerificationError(CmrError):
     code = "signature"
 
 
+class RedirectError(CmrError):
+    """The server answered with a redirect (3xx), which is never followed: the
+    API key must not leave the configured origin. ``location`` says where it
+    pointed; check the base URL."""
+
+    code = "redirect"
+
+
+class InternalError(CmrError):
+    """A bug inside the SDK (a caught panic of the native core). Please report it."""
+
+    code = "internal"
+
+
 _BY_CODE: dict[str, type[CmrError]] = {
     cls.code: cls
     for cls in (
@@ -173,6 +195,8 @@ _BY_CODE: dict[str, type[CmrError]] = {
         TimeoutError,
         DecodeError,
         SignatureVerificationError,
+        RedirectError,
+        InternalError,
     )
 }
 
@@ -186,6 +210,8 @@ def _from_native(
     body: Optional[str],
     retry_after: Optional[float],
     may_have_been_sent: bool,
+    body_truncated: bool = False,
+    location: Optional[str] = None,
 ) -> CmrError:
     """Called by the native module to build the exception for a core error."""
     cls = _BY_CODE.get(code, CmrError)
@@ -198,4 +224,6 @@ def _from_native(
         body=body,
         retry_after=retry_after,
         may_have_been_sent=may_have_been_sent,
+        body_truncated=body_truncated,
+        location=location,
     )

@@ -37,6 +37,8 @@ class NativeClient:
         retry_after_cap: Optional[float] = None,
         requests_per_second: Optional[float] = None,
         user_agent_prefix: Optional[str] = None,
+        allow_insecure_http: bool = False,
+        max_response_bytes: Optional[int] = None,
     ) -> NativeClient: ...
     def with_options(
         self,

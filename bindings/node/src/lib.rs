@@ -45,6 +45,8 @@ fn error_json(e: &cmr::Error) -> String {
         "body": e.body(),
         "retryAfter": e.retry_after().map(|d| d.as_secs_f64()),
         "mayHaveBeenSent": e.may_have_been_sent(),
+        "bodyTruncated": e.body_truncated(),
+        "location": e.location(),
     })
     .to_string()
 }
@@ -75,11 +77,54 @@ fn to_json<T: serde::Serialize>(v: &T) -> std::result::Result<String, cmr::Error
     serde_json::to_string(v).map_err(|e| cmr::Error::new(cmr::ErrorKind::Decode, format!("could not encode the result: {e}")))
 }
 
-fn ms(v: Option<f64>) -> Option<Duration> {
-    v.filter(|x| x.is_finite() && *x >= 0.0).map(|x| Duration::from_secs_f64(x / 1000.0))
+/// Milliseconds from JavaScript, checked by the core: a negative, NaN or
+/// absurd value is a validation error (never silently ignored, never a panic).
+fn ms(what: &str, v: Option<f64>) -> std::result::Result<Option<Duration>, cmr::Error> {
+    v.map(|x| cmr::config::millis(what, x)).transpose()
 }
 
 // --- client ---------------------------------------------------------------
+
+fn build_client(options: Option<NativeClientOptions>) -> cmr::Result<cmr::Client> {
+    let mut b = cmr::Client::builder().user_agent_prefix(concat!("cmr-node/", env!("CARGO_PKG_VERSION")));
+    if let Some(o) = options {
+        if let Some(k) = o.api_key {
+            b = b.api_key(k);
+        }
+        if let Some(u) = o.base_url {
+            b = b.base_url(u);
+        }
+        if let Some(s) = o.sandbox {
+            b = b.sandbox(s);
+        }
+        if let Some(d) = ms("timeoutMs", o.timeout_ms)? {
+            b = b.timeout(d);
+        }
+        if let Some(d) = ms("connectTimeoutMs", o.connect_timeout_ms)? {
+            b = b.connect_timeout(d);
+        }
+        if let Some(n) = o.max_retries {
+            b = b.max_retries(n);
+        }
+        if let Some(d) = ms("retryBaseDelayMs", o.retry_base_delay_ms)? {
+            b = b.retry_base_delay(d);
+        }
+        if let Some(d) = ms("retryMaxDelayMs", o.retry_max_delay_ms)? {
+            b = b.retry_max_delay(d);
+        }
+        if let Some(r) = o.requests_per_second {
+            b = b.requests_per_second(r);
+        }
+        if let Some(n) = o.max_response_bytes {
+            if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
+                return Err(invalid(format!("maxResponseBytes must be a whole number of bytes, got {n}")));
+            }
+            b = b.max_response_bytes(if n > usize::MAX as f64 { usize::MAX } else { n as usize });
+        }
+        b = b.allow_insecure_http(o.allow_insecure_http.unwrap_or(false));
+    }
+    b.build()
+}
 
 /// Options of a [`NativeClient`]. Absent values take the core's defaults
 /// (the key from `CMR_API_KEY`, the base URL from `CMR_BASE_URL`).
@@ -98,6 +143,10 @@ pub struct NativeClientOptions {
     pub retry_max_delay_ms: Option<f64>,
     /// Client-side pacing (requests per second).
     pub requests_per_second: Option<f64>,
+    /// Allow a plain `http://` base URL to a host that is not loopback.
+    pub allow_insecure_http: Option<bool>,
+    /// Largest answer body read, in bytes (default 32 MiB).
+    pub max_response_bytes: Option<f64>,
 }
 
 /// Per-request overrides of [`NativeClient::with_options`].
@@ -118,37 +167,7 @@ pub struct NativeClient {
 impl NativeClient {
     #[napi(constructor)]
     pub fn new(options: Option<NativeClientOptions>) -> std::result::Result<Self, napi::Error<CmrStatus>> {
-        let mut b = cmr::Client::builder().user_agent_prefix(concat!("cmr-node/", env!("CARGO_PKG_VERSION")));
-        if let Some(o) = options {
-            if let Some(k) = o.api_key {
-                b = b.api_key(k);
-            }
-            if let Some(u) = o.base_url {
-                b = b.base_url(u);
-            }
-            if let Some(s) = o.sandbox {
-                b = b.sandbox(s);
-            }
-            if let Some(d) = ms(o.timeout_ms) {
-                b = b.timeout(d);
-            }
-            if let Some(d) = ms(o.connect_timeout_ms) {
-                b = b.connect_timeout(d);
-            }
-            if let Some(n) = o.max_retries {
-                b = b.max_retries(n);
-            }
-            if let Some(d) = ms(o.retry_base_delay_ms) {
-                b = b.retry_base_delay(d);
-            }
-            if let Some(d) = ms(o.retry_max_delay_ms) {
-                b = b.retry_max_delay(d);
-            }
-            if let Some(r) = o.requests_per_second {
-                b = b.requests_per_second(r);
-            }
-        }
-        b.build().map(|inner| NativeClient { inner }).map_err(to_napi_coded)
+        cmr::error::catch_unwind_sync(|| build_client(options)).map(|inner| NativeClient { inner }).map_err(to_napi_coded)
     }
 
     /// Call an operation of the route table by name (`users.create`, ...):
@@ -157,7 +176,7 @@ impl NativeClient {
     #[napi]
     pub async fn call(&self, op: String, args_json: Option<String>) -> Result<String> {
         let args = parse_json("args", args_json.as_deref()).map_err(to_napi)?;
-        let out = cmr::ops::call(&self.inner, &op, args).await.map_err(to_napi)?;
+        let out = cmr::error::catch_unwind(cmr::ops::call(&self.inner, &op, args)).await.map_err(to_napi)?;
         to_json(&out).map_err(to_napi)
     }
 
@@ -189,19 +208,19 @@ impl NativeClient {
             Some(s) => Some(parse_json("body", Some(&s)).map_err(to_napi)?),
             None => None,
         };
-        let env = self.inner.request(m, &path, &query, body).await.map_err(to_napi)?;
+        let env = cmr::error::catch_unwind(self.inner.request(m, &path, &query, body)).await.map_err(to_napi)?;
         to_json(&env).map_err(to_napi)
     }
 
     /// A client sharing this one's connection pool, with per-request overrides.
     #[napi]
-    pub fn with_options(&self, options: NativeRequestOptions) -> NativeClient {
+    pub fn with_options(&self, options: NativeRequestOptions) -> std::result::Result<NativeClient, napi::Error<CmrStatus>> {
         let opts = cmr::RequestOptions {
-            timeout: ms(options.timeout_ms),
+            timeout: ms("timeoutMs", options.timeout_ms).map_err(to_napi_coded)?,
             max_retries: options.max_retries,
             headers: options.headers.unwrap_or_default().into_iter().collect(),
         };
-        NativeClient { inner: self.inner.with_options(opts) }
+        Ok(NativeClient { inner: self.inner.with_options(opts) })
     }
 
     #[napi(getter)]

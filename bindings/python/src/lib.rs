@@ -74,6 +74,8 @@ fn to_pyerr(py: Python<'_>, e: &cmr::Error) -> PyErr {
             e.body(),
             e.retry_after().map(|d| d.as_secs_f64()),
             e.may_have_been_sent(),
+            e.body_truncated(),
+            e.location(),
         ))
     });
     match made {
@@ -98,11 +100,12 @@ fn to_json_text(v: &impl serde::Serialize) -> PyResult<String> {
     serde_json::to_string(v).map_err(|e| PyRuntimeError::new_err(format!("could not encode the result: {e}")))
 }
 
+/// A number of seconds from Python, checked by the core (never a panic, even
+/// for `1e300` or `nan`): a `cmr.ValidationError` when out of range.
 fn seconds(what: &str, s: Option<f64>) -> PyResult<Option<Duration>> {
     match s {
         None => Ok(None),
-        Some(v) if v.is_finite() && v >= 0.0 => Ok(Some(Duration::from_secs_f64(v))),
-        Some(v) => Err(PyValueError::new_err(format!("{what} must be a non-negative number of seconds, got {v}"))),
+        Some(v) => cmr::config::seconds(what, v).map(Some).map_err(|e| Python::with_gil(|py| to_pyerr(py, &e))),
     }
 }
 
@@ -122,7 +125,7 @@ impl NativeClient {
     #[pyo3(signature = (
         api_key=None, base_url=None, *, sandbox=false, timeout=None, connect_timeout=None, max_retries=None,
         retry_base_delay=None, retry_max_delay=None, retry_after_cap=None, requests_per_second=None,
-        user_agent_prefix=None
+        user_agent_prefix=None, allow_insecure_http=false, max_response_bytes=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -138,6 +141,8 @@ impl NativeClient {
         retry_after_cap: Option<f64>,
         requests_per_second: Option<f64>,
         user_agent_prefix: Option<String>,
+        allow_insecure_http: bool,
+        max_response_bytes: Option<usize>,
     ) -> PyResult<Self> {
         let mut b = cmr::Client::builder().sandbox(sandbox);
         if let Some(k) = api_key {
@@ -167,6 +172,10 @@ impl NativeClient {
         if let Some(r) = requests_per_second {
             b = b.requests_per_second(r);
         }
+        if let Some(n) = max_response_bytes {
+            b = b.max_response_bytes(n);
+        }
+        b = b.allow_insecure_http(allow_insecure_http);
         b = b.user_agent_prefix(user_agent_prefix.unwrap_or_else(|| format!("cmr-python/{}", cmr::VERSION)));
         // reqwest's client must be built inside a runtime context.
         let _guard = runtime().enter();
@@ -206,7 +215,7 @@ impl NativeClient {
     fn call(&self, py: Python<'_>, op: &str, args_json: Option<&str>) -> PyResult<String> {
         let args = parse_json("args_json", args_json)?;
         let client = &self.inner;
-        match block_interruptibly(py, cmr::ops::call(client, op, args))? {
+        match block_interruptibly(py, cmr::error::catch_unwind(cmr::ops::call(client, op, args)))? {
             Ok(v) => to_json_text(&v),
             Err(e) => Err(to_pyerr(py, &e)),
         }
@@ -218,7 +227,7 @@ impl NativeClient {
         let args = parse_json("args_json", args_json)?;
         let client = self.inner.clone();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            match cmr::ops::call(&client, &op, args).await {
+            match cmr::error::catch_unwind(cmr::ops::call(&client, &op, args)).await {
                 Ok(v) => to_json_text(&v),
                 Err(e) => Err(err_in_future(e)),
             }
@@ -240,7 +249,7 @@ impl NativeClient {
         let body = body_json.map(|b| parse_json("body_json", Some(b))).transpose()?;
         let query = query.unwrap_or_default();
         let client = &self.inner;
-        match block_interruptibly(py, client.request(m, path, &query, body))? {
+        match block_interruptibly(py, cmr::error::catch_unwind(client.request(m, path, &query, body)))? {
             Ok(env) => to_json_text(&env),
             Err(e) => Err(to_pyerr(py, &e)),
         }
@@ -261,7 +270,7 @@ impl NativeClient {
         let query = query.unwrap_or_default();
         let client = self.inner.clone();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            match client.request(m, &path, &query, body).await {
+            match cmr::error::catch_unwind(client.request(m, &path, &query, body)).await {
                 Ok(env) => to_json_text(&env),
                 Err(e) => Err(err_in_future(e)),
             }

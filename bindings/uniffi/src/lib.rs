@@ -38,164 +38,86 @@ const USER_AGENT_PREFIX: &str = concat!("cmr-uniffi/", env!("CARGO_PKG_VERSION")
 // ---------------------------------------------------------------------------
 
 /// The one error type of every call (Kotlin: `CmrException.NotFound`, ...;
-/// Swift: `CmrError.notFound(...)`), one variant per `cmr::ErrorKind`.
+/// Swift: `CmrError.NotFound`), one variant per `cmr::ErrorKind`.
 ///
 /// Every variant carries the same fields: `code` (the stable snake_case code),
 /// `detail` (the server's message, or the client's for local failures; named
 /// `detail` because a field named `message` does not compile in Kotlin, where
 /// `Throwable.message` exists), `status`, `method`, `path` (relative to the base
-/// URL, never the query string), `body` (raw response body) and
-/// `retryAfterSeconds` (429 only). None of them ever holds the API key.
-#[derive(Debug, Clone, PartialEq, uniffi::Error)]
-pub enum CmrError {
-    /// 401: the key is missing, wrong or revoked.
-    Authentication {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// 403.
-    PermissionDenied {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// 404.
-    NotFound {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// 409.
-    Conflict {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// 400/422/other 4xx, or input rejected before sending.
-    Validation {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// 402: the wallet does not cover the operation.
-    PaymentRequired {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// 429: wait `retryAfterSeconds`.
-    RateLimited {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// 5xx.
-    Server {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// Connection failed.
-    Network {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// The request did not complete within the timeout.
-    Timeout {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// The answer was not what the API documents.
-    Decode {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
-    /// A webhook delivery failed verification.
-    SignatureVerification {
-        code: String,
-        detail: String,
-        status: Option<u16>,
-        method: Option<String>,
-        path: Option<String>,
-        body: Option<String>,
-        retry_after_seconds: Option<f64>,
-    },
+/// URL, never the query string), `body` (raw response body, at most 64 KiB),
+/// `bodyTruncated` (the body was cut), `retryAfterSeconds` (429 only),
+/// `location` (the `Location` of a refused redirect) and `mayHaveBeenSent`:
+/// true when the server may have received the request, so a write that failed
+/// with it may have been applied (look it up before sending it again). None of
+/// them ever holds the API key.
+macro_rules! cmr_error {
+    ($($(#[$m:meta])* $variant:ident),* $(,)?) => {
+        #[derive(Debug, Clone, PartialEq, uniffi::Error)]
+        pub enum CmrError {
+            $(
+                $(#[$m])*
+                $variant {
+                    code: String,
+                    detail: String,
+                    status: Option<u16>,
+                    method: Option<String>,
+                    path: Option<String>,
+                    body: Option<String>,
+                    body_truncated: bool,
+                    retry_after_seconds: Option<f64>,
+                    location: Option<String>,
+                    may_have_been_sent: bool,
+                },
+            )*
+        }
+
+        impl CmrError {
+            /// The stable code (`not_found`, ...), shared with every language.
+            pub fn code(&self) -> &str {
+                match self { $(CmrError::$variant { code, .. })|* => code }
+            }
+            /// The message.
+            pub fn detail(&self) -> &str {
+                match self { $(CmrError::$variant { detail, .. })|* => detail }
+            }
+            /// Whether the server may have received the request.
+            pub fn may_have_been_sent(&self) -> bool {
+                match self { $(CmrError::$variant { may_have_been_sent, .. })|* => *may_have_been_sent }
+            }
+        }
+    };
 }
 
-impl CmrError {
-    /// The stable code (`not_found`, ...), shared with every language.
-    pub fn code(&self) -> &str {
-        self.parts().0
-    }
-    /// The message.
-    pub fn detail(&self) -> &str {
-        self.parts().1
-    }
-    fn parts(&self) -> (&str, &str) {
-        use CmrError::*;
-        match self {
-            Authentication { code, detail, .. }
-            | PermissionDenied { code, detail, .. }
-            | NotFound { code, detail, .. }
-            | Conflict { code, detail, .. }
-            | Validation { code, detail, .. }
-            | PaymentRequired { code, detail, .. }
-            | RateLimited { code, detail, .. }
-            | Server { code, detail, .. }
-            | Network { code, detail, .. }
-            | Timeout { code, detail, .. }
-            | Decode { code, detail, .. }
-            | SignatureVerification { code, detail, .. } => (code, detail),
-        }
-    }
+cmr_error! {
+    /// 401: the key is missing, wrong or revoked.
+    Authentication,
+    /// 403.
+    PermissionDenied,
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict,
+    /// 400/422/other 4xx, or input rejected before sending.
+    Validation,
+    /// 402: the wallet does not cover the operation.
+    PaymentRequired,
+    /// 429: wait `retryAfterSeconds`.
+    RateLimited,
+    /// 5xx.
+    Server,
+    /// Connection failed.
+    Network,
+    /// The request did not complete within the timeout.
+    Timeout,
+    /// The answer was not what the API documents.
+    Decode,
+    /// A webhook delivery failed verification.
+    SignatureVerification,
+    /// The server answered with a redirect, which is never followed (the key
+    /// must not leave the configured origin): see `location`.
+    Redirect,
+    /// A bug inside the SDK (a caught panic). Please report it.
+    Internal,
 }
 
 impl fmt::Display for CmrError {
@@ -215,7 +137,10 @@ impl From<cmr::Error> for CmrError {
         let method = e.method().map(str::to_string);
         let path = e.path().map(str::to_string);
         let body = e.body().map(str::to_string);
+        let body_truncated = e.body_truncated();
         let retry_after_seconds = e.retry_after().map(|d| d.as_secs_f64());
+        let location = e.location().map(str::to_string);
+        let may_have_been_sent = e.may_have_been_sent();
         macro_rules! v {
             ($variant:ident) => {
                 CmrError::$variant {
@@ -225,7 +150,10 @@ impl From<cmr::Error> for CmrError {
                     method,
                     path,
                     body,
+                    body_truncated,
                     retry_after_seconds,
+                    location,
+                    may_have_been_sent,
                 }
             };
         }
@@ -243,11 +171,31 @@ impl From<cmr::Error> for CmrError {
             K::Timeout => v!(Timeout),
             K::Decode => v!(Decode),
             K::Signature => v!(SignatureVerification),
+            K::Redirect => v!(Redirect),
+            K::Internal => v!(Internal),
             // `ErrorKind` is non-exhaustive: a kind added later maps here
             // until it gets its own variant.
-            _ => v!(Server),
+            _ => v!(Internal),
         }
     }
+}
+
+/// Run a call, turning a panic inside it into `CmrError.Internal` (uniffi
+/// alone would raise its own `InternalException`, which callers catching
+/// `CmrException` would miss).
+async fn guard<T>(fut: impl std::future::Future<Output = R<T>>) -> R<T> {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(fut).catch_unwind().await {
+        Ok(r) => r,
+        Err(p) => Err(cmr::Error::from_panic(&*p).into()),
+    }
+}
+
+/// Test hook: panics inside a call, to prove a panic reaches the caller as
+/// `CmrError.Internal` (used by the Kotlin and Swift suites).
+#[uniffi::export(async_runtime = "tokio")]
+pub async fn panic_for_tests() -> R<()> {
+    guard(async { panic!("deliberate panic inside the cmr core (test hook)") }).await
 }
 
 /// A local input error (no request sent).
@@ -352,7 +300,9 @@ impl CmrClient {
         max_retries = None,
         retry_base_delay_ms = None,
         retry_max_delay_ms = None,
-        requests_per_second = None
+        requests_per_second = None,
+        allow_insecure_http = false,
+        max_response_bytes = None
     ))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -365,6 +315,8 @@ impl CmrClient {
         retry_base_delay_ms: Option<u64>,
         retry_max_delay_ms: Option<u64>,
         requests_per_second: Option<f64>,
+        allow_insecure_http: bool,
+        max_response_bytes: Option<u64>,
     ) -> R<Arc<Self>> {
         let mut b = cmr::Client::builder()
             .sandbox(sandbox)
@@ -393,6 +345,10 @@ impl CmrClient {
         if let Some(r) = requests_per_second {
             b = b.requests_per_second(r);
         }
+        if let Some(n) = max_response_bytes {
+            b = b.max_response_bytes(usize::try_from(n).unwrap_or(usize::MAX));
+        }
+        b = b.allow_insecure_http(allow_insecure_http);
         Ok(Arc::new(CmrClient { inner: b.build()? }))
     }
 
@@ -484,7 +440,10 @@ impl CmrClient {
 impl CmrClient {
     /// `send_error`: report an integration error to CMR.
     pub async fn send_error(&self, report: SendErrorReport) -> R<Ack> {
-        Ok(self.inner.send_error(&report).await?)
+        guard(async move {
+            Ok(self.inner.send_error(&report).await?)
+        })
+        .await
     }
 
     /// Raw escape hatch: call any path (relative to the base URL, starting
@@ -499,25 +458,28 @@ impl CmrClient {
         query: Option<HashMap<String, String>>,
         body_json: Option<String>,
     ) -> R<String> {
-        let m = cmr::Method::parse(&method)
-            .ok_or_else(|| invalid(format!("unknown HTTP method {method:?}")))?;
-        let mut q: Vec<(String, String)> = query.unwrap_or_default().into_iter().collect();
-        q.sort();
-        let body = match body_json {
-            Some(s) => Some(
-                serde_json::from_str(&s)
-                    .map_err(|e| invalid(format!("bodyJson is not JSON: {e}")))?,
-            ),
-            None => None,
-        };
-        let env = self.inner.request(m, &path, &q, body).await?;
-        serde_json::to_string(&env).map_err(|e| {
-            cmr::Error::new(
-                cmr::ErrorKind::Decode,
-                format!("could not encode the envelope: {e}"),
-            )
-            .into()
+        guard(async move {
+            let m = cmr::Method::parse(&method)
+                .ok_or_else(|| invalid(format!("unknown HTTP method {method:?}")))?;
+            let mut q: Vec<(String, String)> = query.unwrap_or_default().into_iter().collect();
+            q.sort();
+            let body = match body_json {
+                Some(s) => Some(
+                    serde_json::from_str(&s)
+                        .map_err(|e| invalid(format!("bodyJson is not JSON: {e}")))?,
+                ),
+                None => None,
+            };
+            let env = self.inner.request(m, &path, &q, body).await?;
+            serde_json::to_string(&env).map_err(|e| {
+                cmr::Error::new(
+                    cmr::ErrorKind::Decode,
+                    format!("could not encode the envelope: {e}"),
+                )
+                .into()
+            })
         })
+        .await
     }
 }
 
@@ -565,28 +527,48 @@ impl UsersResource {
     /// `users.list` (one page; pass `params.page` for the next one).
     #[uniffi::method(default(params = None))]
     pub async fn list(&self, params: Option<ListUsersParams>) -> R<UserPage> {
-        Ok(self
-            .c
-            .users()
-            .list(&params.unwrap_or_default())
-            .await?
-            .into())
+        guard(async move {
+            Ok(self
+                .c
+                .users()
+                .list(&params.unwrap_or_default())
+                .await?
+                .into())
+        })
+        .await
     }
     /// `users.get`.
     pub async fn get(&self, user_id: String) -> R<User> {
-        Ok(self.c.users().get(&user_id).await?)
+        guard(async move {
+            Ok(self.c.users().get(&user_id).await?)
+        })
+        .await
     }
     /// `users.create`.
     pub async fn create(&self, user: CreateUser) -> R<User> {
-        Ok(self.c.users().create(&user).await?)
+        guard(async move {
+            Ok(self.c.users().create(&user).await?)
+        })
+        .await
     }
     /// `users.update`: only the fields set are sent.
     pub async fn update(&self, user_id: String, changes: UpdateUser) -> R<Ack> {
-        Ok(self.c.users().update(&user_id, &changes).await?)
+        guard(async move {
+            Ok(self.c.users().update(&user_id, &changes).await?)
+        })
+        .await
+    }
+    /// `users.find_by_email`: the user with this e-mail, or null. Call it
+    /// after a `create` that failed with `mayHaveBeenSent` before creating again.
+    pub async fn find_by_email(&self, email: String) -> R<Option<User>> {
+        guard(async move { Ok(self.c.users().find_by_email(&email).await?) }).await
     }
     /// `users.delete`.
     pub async fn delete(&self, user_id: String) -> R<Ack> {
-        Ok(self.c.users().delete(&user_id).await?)
+        guard(async move {
+            Ok(self.c.users().delete(&user_id).await?)
+        })
+        .await
     }
 }
 
@@ -594,11 +576,17 @@ impl UsersResource {
 impl GeoResource {
     /// `geo.countries`, sorted by name.
     pub async fn countries(&self) -> R<Vec<Country>> {
-        Ok(self.c.geo().countries().await?)
+        guard(async move {
+            Ok(self.c.geo().countries().await?)
+        })
+        .await
     }
     /// `geo.states`.
     pub async fn states(&self, country_code: String) -> R<Vec<State>> {
-        Ok(self.c.geo().states(&country_code).await?)
+        guard(async move {
+            Ok(self.c.geo().states(&country_code).await?)
+        })
+        .await
     }
 }
 
@@ -606,7 +594,10 @@ impl GeoResource {
 impl DomainsResource {
     /// `domains.list`.
     pub async fn list(&self, user_id: String) -> R<Vec<Domain>> {
-        Ok(self.c.domains().list(&user_id).await?)
+        guard(async move {
+            Ok(self.c.domains().list(&user_id).await?)
+        })
+        .await
     }
     /// `domains.suggest`.
     pub async fn suggest(
@@ -614,7 +605,10 @@ impl DomainsResource {
         user_id: String,
         req: SuggestDomains,
     ) -> R<Vec<DomainAvailability>> {
-        Ok(self.c.domains().suggest(&user_id, &req).await?)
+        guard(async move {
+            Ok(self.c.domains().suggest(&user_id, &req).await?)
+        })
+        .await
     }
     /// `domains.check_availability`.
     pub async fn check_availability(
@@ -622,51 +616,78 @@ impl DomainsResource {
         user_id: String,
         domain: String,
     ) -> R<DomainAvailability> {
-        Ok(self
-            .c
-            .domains()
-            .check_availability(&user_id, &domain)
-            .await?)
+        guard(async move {
+            Ok(self
+                .c
+                .domains()
+                .check_availability(&user_id, &domain)
+                .await?)
+        })
+        .await
     }
     /// `domains.check_workspace`.
     pub async fn check_workspace(&self, user_id: String, req: CheckWorkspace) -> R<WorkspaceCheck> {
-        Ok(self.c.domains().check_workspace(&user_id, &req).await?)
+        guard(async move {
+            Ok(self.c.domains().check_workspace(&user_id, &req).await?)
+        })
+        .await
     }
     /// `domains.add_forwarding` (asynchronous: see the `actionId`).
     pub async fn add_forwarding(&self, user_id: String, req: DomainForwarding) -> R<Ack> {
-        Ok(self.c.domains().add_forwarding(&user_id, &req).await?)
+        guard(async move {
+            Ok(self.c.domains().add_forwarding(&user_id, &req).await?)
+        })
+        .await
     }
     /// `domains.add_email_forwarding` (asynchronous).
     pub async fn add_email_forwarding(&self, user_id: String, req: EmailForwarding) -> R<Ack> {
-        Ok(self
-            .c
-            .domains()
-            .add_email_forwarding(&user_id, &req)
-            .await?)
+        guard(async move {
+            Ok(self
+                .c
+                .domains()
+                .add_email_forwarding(&user_id, &req)
+                .await?)
+        })
+        .await
     }
     /// `domains.add_google_client_id`.
     pub async fn add_google_client_id(&self, user_id: String, req: GoogleClientId) -> R<Ack> {
-        Ok(self
-            .c
-            .domains()
-            .add_google_client_id(&user_id, &req)
-            .await?)
+        guard(async move {
+            Ok(self
+                .c
+                .domains()
+                .add_google_client_id(&user_id, &req)
+                .await?)
+        })
+        .await
     }
     /// `domains.remove` (asynchronous).
     pub async fn remove(&self, user_id: String, domains: Vec<String>) -> R<Ack> {
-        Ok(self.c.domains().remove(&user_id, &domains).await?)
+        guard(async move {
+            Ok(self.c.domains().remove(&user_id, &domains).await?)
+        })
+        .await
     }
     /// `domains.renewal_price`.
     pub async fn renewal_price(&self, req: DomainRenewal) -> R<Vec<DomainRenewalItem>> {
-        Ok(self.c.domains().renewal_price(&req).await?)
+        guard(async move {
+            Ok(self.c.domains().renewal_price(&req).await?)
+        })
+        .await
     }
     /// `domains.renew` (asynchronous).
     pub async fn renew(&self, req: DomainRenewal) -> R<DomainRenewResult> {
-        Ok(self.c.domains().renew(&req).await?)
+        guard(async move {
+            Ok(self.c.domains().renew(&req).await?)
+        })
+        .await
     }
     /// `domains.toggle_auto_renew`.
     pub async fn toggle_auto_renew(&self, req: ToggleDomainAutoRenew) -> R<Vec<DomainAutoRenew>> {
-        Ok(self.c.domains().toggle_auto_renew(&req).await?)
+        guard(async move {
+            Ok(self.c.domains().toggle_auto_renew(&req).await?)
+        })
+        .await
     }
 }
 
@@ -674,19 +695,31 @@ impl DomainsResource {
 impl DnsResource {
     /// `dns.list`.
     pub async fn list(&self, user_id: String, domain: String) -> R<DnsRecords> {
-        Ok(self.c.dns().list(&user_id, &domain).await?)
+        guard(async move {
+            Ok(self.c.dns().list(&user_id, &domain).await?)
+        })
+        .await
     }
     /// `dns.add`.
     pub async fn add(&self, user_id: String, req: AddDnsRecords) -> R<Vec<DnsRecord>> {
-        Ok(self.c.dns().add(&user_id, &req).await?)
+        guard(async move {
+            Ok(self.c.dns().add(&user_id, &req).await?)
+        })
+        .await
     }
     /// `dns.update`.
     pub async fn update(&self, user_id: String, req: UpdateDnsRecord) -> R<Ack> {
-        Ok(self.c.dns().update(&user_id, &req).await?)
+        guard(async move {
+            Ok(self.c.dns().update(&user_id, &req).await?)
+        })
+        .await
     }
     /// `dns.delete`.
     pub async fn delete(&self, user_id: String, record_id: String) -> R<Ack> {
-        Ok(self.c.dns().delete(&user_id, &record_id).await?)
+        guard(async move {
+            Ok(self.c.dns().delete(&user_id, &record_id).await?)
+        })
+        .await
     }
 }
 
@@ -694,7 +727,10 @@ impl DnsResource {
 impl OrdersResource {
     /// `orders.create` (JSON body; asynchronous).
     pub async fn create(&self, user_id: String, order: CreateOrder) -> R<OrderCreated> {
-        Ok(self.c.orders().create(&user_id, &order).await?)
+        guard(async move {
+            Ok(self.c.orders().create(&user_id, &order).await?)
+        })
+        .await
     }
     /// `orders.create_multipart`: the same order with profile pictures.
     pub async fn create_multipart(
@@ -703,15 +739,21 @@ impl OrdersResource {
         order: CreateOrder,
         files: Vec<ProfilePicture>,
     ) -> R<OrderCreated> {
-        Ok(self
-            .c
-            .orders()
-            .create_multipart(&user_id, &order, &files)
-            .await?)
+        guard(async move {
+            Ok(self
+                .c
+                .orders()
+                .create_multipart(&user_id, &order, &files)
+                .await?)
+        })
+        .await
     }
     /// `orders.order_mailboxes`: mailboxes on a domain CMR already has.
     pub async fn order_mailboxes(&self, user_id: String, order: MailboxOrder) -> R<OrderCreated> {
-        Ok(self.c.orders().order_mailboxes(&user_id, &order).await?)
+        guard(async move {
+            Ok(self.c.orders().order_mailboxes(&user_id, &order).await?)
+        })
+        .await
     }
     /// `orders.add_mailboxes_to_subscription` (deprecated upstream: use `orderMailboxes`).
     pub async fn add_mailboxes_to_subscription(
@@ -720,25 +762,44 @@ impl OrdersResource {
         req: AddMailboxesToSubscription,
         files: Vec<ProfilePicture>,
     ) -> R<OrderCreated> {
-        #[allow(deprecated)]
-        let r = self
-            .c
-            .orders()
-            .add_mailboxes_to_subscription(&user_id, &req, &files)
-            .await?;
-        Ok(r)
+        guard(async move {
+            #[allow(deprecated)]
+            let r = self
+                .c
+                .orders()
+                .add_mailboxes_to_subscription(&user_id, &req, &files)
+                .await?;
+            Ok(r)
+        })
+        .await
     }
     /// `orders.process`.
     pub async fn process(&self, user_id: String, order_id: String) -> R<Ack> {
-        Ok(self.c.orders().process(&user_id, &order_id).await?)
+        guard(async move {
+            Ok(self.c.orders().process(&user_id, &order_id).await?)
+        })
+        .await
     }
     /// `orders.status`.
     pub async fn status(&self, user_id: String, order_id: String) -> R<OrderStatus> {
-        Ok(self.c.orders().status(&user_id, &order_id).await?)
+        guard(async move {
+            Ok(self.c.orders().status(&user_id, &order_id).await?)
+        })
+        .await
+    }
+    /// `orders.find_by_domain`: the user's record of this domain (PENDING
+    /// while its order is processed), or null when CMR has no trace of an
+    /// order for it. Call it after a `create` that failed with
+    /// `mayHaveBeenSent` before ordering again.
+    pub async fn find_by_domain(&self, user_id: String, domain: String) -> R<Option<Domain>> {
+        guard(async move { Ok(self.c.orders().find_by_domain(&user_id, &domain).await?) }).await
     }
     /// `orders.get`.
     pub async fn get(&self, user_id: String, order_id: String) -> R<Order> {
-        Ok(self.c.orders().get(&user_id, &order_id).await?)
+        guard(async move {
+            Ok(self.c.orders().get(&user_id, &order_id).await?)
+        })
+        .await
     }
 }
 
@@ -747,25 +808,34 @@ impl MailboxesResource {
     /// `mailboxes.list_all`: every mailbox of the partner, one page.
     #[uniffi::method(default(params = None))]
     pub async fn list_all(&self, params: Option<ListMailboxesParams>) -> R<MailboxPage> {
-        Ok(self
-            .c
-            .mailboxes()
-            .list_all(&params.unwrap_or_default())
-            .await?
-            .into())
+        guard(async move {
+            Ok(self
+                .c
+                .mailboxes()
+                .list_all(&params.unwrap_or_default())
+                .await?
+                .into())
+        })
+        .await
     }
     /// `mailboxes.list`: every mailbox of one user.
     pub async fn list(&self, user_id: String) -> R<Vec<Mailbox>> {
-        Ok(self.c.mailboxes().list(&user_id).await?)
+        guard(async move {
+            Ok(self.c.mailboxes().list(&user_id).await?)
+        })
+        .await
     }
     /// `mailboxes.get`.
     #[uniffi::method(default(user_id = None))]
     pub async fn get(&self, mailbox_id: String, user_id: Option<String>) -> R<Mailbox> {
-        Ok(self
-            .c
-            .mailboxes()
-            .get(&mailbox_id, user_id.as_deref())
-            .await?)
+        guard(async move {
+            Ok(self
+                .c
+                .mailboxes()
+                .get(&mailbox_id, user_id.as_deref())
+                .await?)
+        })
+        .await
     }
     /// `mailboxes.admin_details`.
     pub async fn admin_details(
@@ -773,15 +843,21 @@ impl MailboxesResource {
         user_id: String,
         mailbox_id: String,
     ) -> R<MailboxAdminDetails> {
-        Ok(self
-            .c
-            .mailboxes()
-            .admin_details(&user_id, &mailbox_id)
-            .await?)
+        guard(async move {
+            Ok(self
+                .c
+                .mailboxes()
+                .admin_details(&user_id, &mailbox_id)
+                .await?)
+        })
+        .await
     }
     /// `mailboxes.update` (asynchronous).
     pub async fn update(&self, user_id: String, change: MailboxUpdate) -> R<MailboxUpdateResult> {
-        Ok(self.c.mailboxes().update(&user_id, &change).await?)
+        guard(async move {
+            Ok(self.c.mailboxes().update(&user_id, &change).await?)
+        })
+        .await
     }
     /// `mailboxes.update_many` (asynchronous; per-item results).
     pub async fn update_many(
@@ -789,11 +865,17 @@ impl MailboxesResource {
         user_id: String,
         changes: Vec<MailboxUpdate>,
     ) -> R<MailboxUpdateResult> {
-        Ok(self.c.mailboxes().update_many(&user_id, &changes).await?)
+        guard(async move {
+            Ok(self.c.mailboxes().update_many(&user_id, &changes).await?)
+        })
+        .await
     }
     /// `mailboxes.remove` (asynchronous).
     pub async fn remove(&self, user_id: String, mailbox_id: String) -> R<Ack> {
-        Ok(self.c.mailboxes().remove(&user_id, &mailbox_id).await?)
+        guard(async move {
+            Ok(self.c.mailboxes().remove(&user_id, &mailbox_id).await?)
+        })
+        .await
     }
 }
 
@@ -802,28 +884,43 @@ impl SubscriptionsResource {
     /// `subscriptions.list` (one page).
     #[uniffi::method(default(params = None))]
     pub async fn list(&self, params: Option<ListSubscriptionsParams>) -> R<SubscriptionPage> {
-        Ok(self
-            .c
-            .subscriptions()
-            .list(&params.unwrap_or_default())
-            .await?
-            .into())
+        guard(async move {
+            Ok(self
+                .c
+                .subscriptions()
+                .list(&params.unwrap_or_default())
+                .await?
+                .into())
+        })
+        .await
     }
     /// `subscriptions.renew` (asynchronous).
     pub async fn renew(&self, subscription_ids: Vec<String>) -> R<Ack> {
-        Ok(self.c.subscriptions().renew(&subscription_ids).await?)
+        guard(async move {
+            Ok(self.c.subscriptions().renew(&subscription_ids).await?)
+        })
+        .await
     }
     /// `subscriptions.cancel` (asynchronous).
     pub async fn cancel(&self, req: CancelSubscription) -> R<Ack> {
-        Ok(self.c.subscriptions().cancel(&req).await?)
+        guard(async move {
+            Ok(self.c.subscriptions().cancel(&req).await?)
+        })
+        .await
     }
     /// `subscriptions.toggle_auto_renew`.
     pub async fn toggle_auto_renew(&self, req: ToggleSubscriptionAutoRenew) -> R<Ack> {
-        Ok(self.c.subscriptions().toggle_auto_renew(&req).await?)
+        guard(async move {
+            Ok(self.c.subscriptions().toggle_auto_renew(&req).await?)
+        })
+        .await
     }
     /// `subscriptions.recreate` (asynchronous).
     pub async fn recreate(&self, req: RecreateSubscriptions) -> R<Ack> {
-        Ok(self.c.subscriptions().recreate(&req).await?)
+        guard(async move {
+            Ok(self.c.subscriptions().recreate(&req).await?)
+        })
+        .await
     }
 }
 
@@ -831,11 +928,17 @@ impl SubscriptionsResource {
 impl ExportsResource {
     /// `exports.reexport` (asynchronous).
     pub async fn reexport(&self, user_id: String, mailbox_id: String) -> R<Ack> {
-        Ok(self.c.exports().reexport(&user_id, &mailbox_id).await?)
+        guard(async move {
+            Ok(self.c.exports().reexport(&user_id, &mailbox_id).await?)
+        })
+        .await
     }
     /// `exports.list_credentials`.
     pub async fn list_credentials(&self, user_id: String) -> R<Vec<PlatformConnection>> {
-        Ok(self.c.exports().list_credentials(&user_id).await?)
+        guard(async move {
+            Ok(self.c.exports().list_credentials(&user_id).await?)
+        })
+        .await
     }
     /// `exports.add_credential`.
     pub async fn add_credential(
@@ -843,19 +946,28 @@ impl ExportsResource {
         user_id: String,
         req: AddPlatformCredential,
     ) -> R<CredentialCreated> {
-        Ok(self.c.exports().add_credential(&user_id, &req).await?)
+        guard(async move {
+            Ok(self.c.exports().add_credential(&user_id, &req).await?)
+        })
+        .await
     }
     /// `exports.remove_credential`.
     pub async fn remove_credential(&self, user_id: String, credential_id: String) -> R<Ack> {
-        Ok(self
-            .c
-            .exports()
-            .remove_credential(&user_id, &credential_id)
-            .await?)
+        guard(async move {
+            Ok(self
+                .c
+                .exports()
+                .remove_credential(&user_id, &credential_id)
+                .await?)
+        })
+        .await
     }
     /// `exports.export_mailboxes` (asynchronous).
     pub async fn export_mailboxes(&self, user_id: String, req: ExportMailboxes) -> R<Ack> {
-        Ok(self.c.exports().export_mailboxes(&user_id, &req).await?)
+        guard(async move {
+            Ok(self.c.exports().export_mailboxes(&user_id, &req).await?)
+        })
+        .await
     }
 }
 
@@ -864,16 +976,22 @@ impl PrewarmupResource {
     /// `prewarmup.list` (one page).
     #[uniffi::method(default(params = None))]
     pub async fn list(&self, params: Option<ListPrewarmupParams>) -> R<PrewarmupPage> {
-        Ok(self
-            .c
-            .prewarmup()
-            .list(&params.unwrap_or_default())
-            .await?
-            .into())
+        guard(async move {
+            Ok(self
+                .c
+                .prewarmup()
+                .list(&params.unwrap_or_default())
+                .await?
+                .into())
+        })
+        .await
     }
     /// `prewarmup.order` (asynchronous).
     pub async fn order(&self, user_id: String, order: PrewarmupOrder) -> R<PrewarmupOrderCreated> {
-        Ok(self.c.prewarmup().order(&user_id, &order).await?)
+        guard(async move {
+            Ok(self.c.prewarmup().order(&user_id, &order).await?)
+        })
+        .await
     }
     /// `prewarmup.sandbox_list`.
     #[uniffi::method(default(service_provider = None))]
@@ -881,11 +999,14 @@ impl PrewarmupResource {
         &self,
         service_provider: Option<ServiceProvider>,
     ) -> R<Vec<PrewarmupDomain>> {
-        Ok(self
-            .c
-            .prewarmup()
-            .sandbox_list(service_provider.as_ref())
-            .await?)
+        guard(async move {
+            Ok(self
+                .c
+                .prewarmup()
+                .sandbox_list(service_provider.as_ref())
+                .await?)
+        })
+        .await
     }
     /// `prewarmup.sandbox_order` (asynchronous).
     pub async fn sandbox_order(
@@ -893,11 +1014,17 @@ impl PrewarmupResource {
         user_id: String,
         order: PrewarmupOrder,
     ) -> R<PrewarmupOrderCreated> {
-        Ok(self.c.prewarmup().sandbox_order(&user_id, &order).await?)
+        guard(async move {
+            Ok(self.c.prewarmup().sandbox_order(&user_id, &order).await?)
+        })
+        .await
     }
     /// `prewarmup.sandbox_reset`.
     pub async fn sandbox_reset(&self) -> R<Ack> {
-        Ok(self.c.prewarmup().sandbox_reset().await?)
+        guard(async move {
+            Ok(self.c.prewarmup().sandbox_reset().await?)
+        })
+        .await
     }
 }
 
@@ -905,7 +1032,10 @@ impl PrewarmupResource {
 impl WalletResource {
     /// `wallet.get`.
     pub async fn get(&self) -> R<Wallet> {
-        Ok(self.c.wallet().get().await?)
+        guard(async move {
+            Ok(self.c.wallet().get().await?)
+        })
+        .await
     }
 }
 
@@ -1182,7 +1312,10 @@ mod tests {
             "Timeout",
             "Decode",
             "SignatureVerification",
+            "Redirect",
+            "Internal",
         ];
+        assert_eq!(names.len(), cmr::ErrorKind::ALL.len());
         for (kind, name) in cmr::ErrorKind::ALL.iter().zip(names) {
             let e: CmrError = cmr::Error::new(*kind, "boom").into();
             assert_eq!(e.code(), kind.code());
@@ -1202,6 +1335,8 @@ mod tests {
             Some(0),
             None,
             None,
+            None,
+            false,
             None,
         )
         .unwrap();
