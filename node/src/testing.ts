@@ -37,7 +37,13 @@ export interface Fault {
   /** Path relative to the base path, for example `/users`. */
   path: string;
   count?: number;
-  kind: 'status' | 'delay' | 'drop';
+  /**
+   * Before the request is handled: `status` (answer `status`), `delay` (wait
+   * `delayMs`), `drop` (close the connection). After it was handled and its
+   * effects committed: `drop_after` (close without the answer), `delay_after`
+   * (hold the answer `delayMs`).
+   */
+  kind: 'status' | 'delay' | 'drop' | 'drop_after' | 'delay_after';
   status?: number;
   /** Seconds, sent as `Retry-After`. */
   retryAfter?: number;

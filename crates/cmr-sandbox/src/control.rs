@@ -26,7 +26,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/__sandbox/faults", get(get_faults).post(add_fault).delete(clear_faults))
         .route("/__sandbox/requests", get(requests).delete(clear_requests))
         .route("/__sandbox/state", get(state))
-        .route("/__sandbox/health", get(|| async { Json(json!({"ok": true})) }))
+        .route("/__sandbox/health", get(health))
 }
 
 /// A JSON object body (empty body = `{}`), or a 4xx envelope.
@@ -45,7 +45,7 @@ async fn body_obj(req: Request) -> Result<Map<String, Value>, Reply> {
 }
 
 fn done(shared: &Arc<Shared>, v: Value) -> Response {
-    shared.persist_if_dirty();
+    shared.request_save();
     Json(v).into_response()
 }
 
@@ -166,7 +166,8 @@ async fn webhooks(State(s): S) -> Response {
 
 fn config_json(s: &Shared) -> Value {
     let c = s.config.lock();
-    json!({"webhookUrl": c.webhook_url, "rateLimit": c.rate_limit, "webhookSecretSet": !c.webhook_secret.is_empty()})
+    json!({"webhookUrl": c.webhook_url, "rateLimit": c.rate_limit, "webhookSecretSet": !c.webhook_secret.is_empty(),
+        "maxRequests": c.max_requests, "maxEvents": c.max_events})
 }
 
 async fn get_config(State(s): S) -> Response {
@@ -179,8 +180,9 @@ async fn put_config(State(s): S, req: Request) -> Response {
         Err(r) => return r.into_response(),
     };
     for k in m.keys() {
-        if !["webhookUrl", "rateLimit", "webhookSecret"].contains(&k.as_str()) {
-            return Reply::err(400, format!("Unknown config field '{k}' (webhookUrl, rateLimit, webhookSecret)")).into_response();
+        if !["webhookUrl", "rateLimit", "webhookSecret", "maxRequests", "maxEvents"].contains(&k.as_str()) {
+            let known = "webhookUrl, rateLimit, webhookSecret, maxRequests, maxEvents";
+            return Reply::err(400, format!("Unknown config field '{k}' ({known})")).into_response();
         }
     }
     let url = match m.get("webhookUrl") {
@@ -202,6 +204,26 @@ async fn put_config(State(s): S, req: Request) -> Response {
         Some(Value::String(x)) if !x.is_empty() => Some(x.clone()),
         Some(_) => return Reply::err(400, "webhookSecret must be a non-empty string").into_response(),
     };
+    let mut limits = [None, None];
+    for (slot, name) in limits.iter_mut().zip(["maxRequests", "maxEvents"]) {
+        if let Some(v) = m.get(name) {
+            match v.as_u64().filter(|n| *n >= 1 && *n <= crate::state::MAX_LOG_LIMIT as u64) {
+                Some(n) => *slot = Some(n as usize),
+                None => return Reply::err(400, format!("{name} must be an integer from 1 to {}", crate::state::MAX_LOG_LIMIT)).into_response(),
+            }
+        }
+    }
+    if let Some(n) = limits[0] {
+        s.config.lock().max_requests = n;
+        let mut r = s.requests.lock();
+        let excess = r.len().saturating_sub(n);
+        r.drain(..excess);
+    }
+    if let Some(n) = limits[1] {
+        s.config.lock().max_events = n;
+        s.world.lock().prune_events(n);
+        s.request_save();
+    }
     {
         let mut c = s.config.lock();
         if let Some(u) = url {
@@ -270,6 +292,18 @@ async fn clear_requests(State(s): S) -> Response {
 }
 
 async fn state(State(s): S) -> Response {
-    let w = s.world.lock();
-    Json(serde_json::to_value(&*w).unwrap_or(Value::Null)).into_response()
+    let mut v = {
+        let w = s.world.lock();
+        serde_json::to_value(&*w).unwrap_or(Value::Null)
+    };
+    if let Value::Object(m) = &mut v {
+        m.insert("persistence".into(), s.persistence_json());
+    }
+    Json(v).into_response()
+}
+
+/// `{ok: true, persistence: {enabled, dirty, lastSavedAt, lastError, failures}}`:
+/// `ok` says the server answers; a failing save shows in `persistence`.
+async fn health(State(s): S) -> Response {
+    Json(json!({"ok": true, "persistence": s.persistence_json()})).into_response()
 }

@@ -101,6 +101,8 @@ pub struct Sandbox {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     ticker: Option<tokio::task::JoinHandle<()>>,
+    /// The background saver (only with a `data_file`).
+    saver: Option<tokio::task::JoinHandle<()>>,
     /// Internal runtime of [`start_blocking`], kept alive with the server.
     runtime: Option<tokio::runtime::Runtime>,
 }
@@ -123,7 +125,8 @@ impl Sandbox {
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(server::serve(listener, shared.clone(), stop_rx));
         let ticker = tokio::spawn(webhooks::ticker(Arc::downgrade(&shared)));
-        Ok(Sandbox { addr, shared, stop: Some(stop_tx), task: Some(task), ticker: Some(ticker), runtime: None })
+        let saver = shared.db_path.is_some().then(|| tokio::spawn(persist::saver(shared.clone())));
+        Ok(Sandbox { addr, shared, stop: Some(stop_tx), task: Some(task), ticker: Some(ticker), saver, runtime: None })
     }
 
     /// `http://127.0.0.1:PORT/api/v1/integration`: the client's base URL.
@@ -146,7 +149,8 @@ impl Sandbox {
         self.shared.config.lock().webhook_secret.clone()
     }
 
-    /// Stop serving, close every connection, and persist the state.
+    /// Stop serving, close every connection, and persist the state (a final
+    /// save, whatever the background saver did).
     pub async fn shutdown(mut self) {
         self.stop_now().await;
         if let Some(rt) = self.runtime.take() {
@@ -164,7 +168,16 @@ impl Sandbox {
         if let Some(t) = self.task.take() {
             let _ = t.await;
         }
-        self.shared.persist_now();
+        self.final_save();
+    }
+
+    fn final_save(&mut self) {
+        if let Some(t) = self.saver.take() {
+            t.abort();
+        }
+        if let Err(e) = self.shared.save_now(true) {
+            eprintln!("cmr-sandbox: could not persist the state at shutdown: {e}");
+        }
     }
 
     /// Stop a sandbox started with [`start_blocking`] from synchronous code.
@@ -181,7 +194,7 @@ impl Sandbox {
                 if let Some(t) = self.ticker.take() {
                     t.abort();
                 }
-                self.shared.persist_now();
+                self.final_save();
             }
         }
     }
@@ -194,6 +207,10 @@ impl Drop for Sandbox {
         }
         if let Some(t) = self.ticker.take() {
             t.abort();
+        }
+        if self.saver.is_some() {
+            // Nothing waits for the background saver: write what it had not yet.
+            self.final_save();
         }
         if let Some(rt) = self.runtime.take() {
             rt.shutdown_background();

@@ -22,7 +22,7 @@ use crate::state::{FaultKind, RequestLog, Shared};
 use crate::MAX_BODY_BYTES;
 
 /// Put into every request's extensions: notifying it closes the connection
-/// without an answer (the `drop` fault).
+/// without an answer (the `drop` and `drop_after` faults).
 #[derive(Clone)]
 pub struct ConnKill(pub Arc<Notify>);
 
@@ -190,8 +190,10 @@ async fn api_handler(shared: Arc<Shared>, route: &'static Route, req: Request) -
         status,
         fault: fault.map(str::to_string),
     };
+    let kill = req.extensions().get::<ConnKill>().cloned();
 
-    // 1. Injected faults.
+    // 1. Injected faults: the ones before handling act here, the `*_after`
+    //    ones once the request was handled and its effects committed.
     let fault = {
         let mut faults = shared.faults.lock();
         let idx = faults.iter().position(|f| {
@@ -208,6 +210,8 @@ async fn api_handler(shared: Arc<Shared>, route: &'static Route, req: Request) -
             f
         })
     };
+    let mut after = None;
+    let applied = fault.as_ref().map(|f| f.kind);
     if let Some(f) = fault {
         match f.kind {
             FaultKind::Status => {
@@ -228,36 +232,54 @@ async fn api_handler(shared: Arc<Shared>, route: &'static Route, req: Request) -
             }
             FaultKind::Drop => {
                 shared.log_request(log(0, Some("drop")));
-                if let Some(k) = req.extensions().get::<ConnKill>() {
-                    k.0.notify_one();
-                }
-                return std::future::pending().await;
+                return drop_connection(kill).await;
             }
+            FaultKind::DropAfter | FaultKind::DelayAfter => after = Some(f),
         }
     }
 
+    // 2.-5. Handle it (committed under the world lock before we go on).
+    let reply = handle(&shared, route, query.clone(), req).await;
+    shared.log_request(log(reply.status, applied.map(FaultKind::name)));
+
+    // 6. The answer is lost (`drop_after`) or late (`delay_after`).
+    match after.map(|f| (f.kind, f.delay_ms)) {
+        Some((FaultKind::DropAfter, _)) => drop_connection(kill).await,
+        Some((_, delay_ms)) => {
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms.unwrap_or(1000))).await;
+            reply.into_response()
+        }
+        None => reply.into_response(),
+    }
+}
+
+/// Close the connection without an answer (the handler never returns).
+async fn drop_connection(kill: Option<ConnKill>) -> Response {
+    if let Some(k) = kill {
+        k.0.notify_one();
+    }
+    std::future::pending().await
+}
+
+/// Authentication, rate limit, body decoding and dispatch under the world lock.
+async fn handle(shared: &Arc<Shared>, route: &'static Route, query: BTreeMap<String, String>, req: Request) -> Reply {
     // 2. Authentication.
     let key = header_str(req.headers(), cmr::routes::API_KEY_HEADER)
         .filter(|k| *k == shared.api_key)
         .or_else(|| header_str(req.headers(), cmr::routes::SANDBOX_API_KEY_HEADER).filter(|k| *k == shared.api_key));
     let Some(key) = key.map(str::to_string) else {
-        shared.log_request(log(401, None));
-        return Reply::err(401, "Invalid API Key").into_response();
+        return Reply::err(401, "Invalid API Key");
     };
 
     // 3. Rate limit.
     if let Err(retry) = shared.rate_limit(&key) {
-        shared.log_request(log(429, None));
-        return Reply::err(429, "Rate limit exceeded").header("retry-after", retry.to_string()).into_response();
+        return Reply::err(429, "Rate limit exceeded").header("retry-after", retry.to_string());
     }
 
     // 4. Body.
     let body = match read_body(route, req).await {
         Ok(b) => b,
-        Err(reply) => {
-            shared.log_request(log(reply.status, None));
-            return reply.into_response();
-        }
+        Err(reply) => return reply,
     };
 
     // 5. Dispatch under the world lock.
@@ -271,10 +293,9 @@ async fn api_handler(shared: Arc<Shared>, route: &'static Route, req: Request) -
         }
         reply
     };
-    shared.persist_if_dirty();
-    crate::webhooks::kick(&shared);
-    shared.log_request(RequestLog { method, path: route.path.to_string(), query: r.query, status: reply.status, fault: None });
-    reply.into_response()
+    shared.request_save();
+    crate::webhooks::kick(shared);
+    reply
 }
 
 async fn read_body(route: &Route, req: Request) -> Result<Value, Reply> {

@@ -308,6 +308,25 @@ impl World {
     pub fn user_email(&self, user_id: &str) -> String {
         self.users.get(user_id).and_then(|u| u.user.email.clone()).unwrap_or_default()
     }
+    /// Drop the oldest finished events (delivered, failed, undelivered) so
+    /// that at most `keep` remain; events still to be delivered stay.
+    pub fn prune_events(&mut self, keep: usize) {
+        let finished = |e: &EventRec| e.next_attempt_ms.is_none() && e.state != "delivering";
+        let n = self.events.iter().filter(|e| finished(e)).count();
+        let mut excess = n.saturating_sub(keep);
+        if excess == 0 {
+            return;
+        }
+        self.events.retain(|e| {
+            if excess > 0 && finished(e) {
+                excess -= 1;
+                false
+            } else {
+                true
+            }
+        });
+        self.dirty = true;
+    }
     pub fn domain_by_name(&self, name: &str) -> Option<&DomainRec> {
         let n = name.trim().to_ascii_lowercase();
         self.domains.values().find(|d| d.name == n)
@@ -319,6 +338,11 @@ pub struct Config {
     pub webhook_url: Option<String>,
     pub webhook_secret: String,
     pub rate_limit: Option<u32>,
+    /// Requests kept in the request log (oldest dropped first).
+    pub max_requests: usize,
+    /// Finished events (delivered, failed, undelivered) kept in the webhook
+    /// log (oldest dropped first); events still to be delivered are never dropped.
+    pub max_events: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -344,11 +368,33 @@ fn one() -> u32 {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum FaultKind {
+    /// Answer `status` without handling the request.
     Status,
+    /// Wait `delayMs`, then handle the request normally.
     Delay,
+    /// Close the connection without handling the request.
     Drop,
+    /// Handle the request (effects committed), then close the connection
+    /// without an answer: the "server applied it, the answer was lost" case.
+    DropAfter,
+    /// Handle the request (effects committed), then hold the answer for
+    /// `delayMs` before writing it (past a client's timeout).
+    DelayAfter,
+}
+
+impl FaultKind {
+    /// The name used in the control API and the request log.
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::Status => "status",
+            FaultKind::Delay => "delay",
+            FaultKind::Drop => "drop",
+            FaultKind::DropAfter => "drop_after",
+            FaultKind::DelayAfter => "delay_after",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -357,14 +403,32 @@ pub struct RequestLog {
     pub method: String,
     pub path: String,
     pub query: BTreeMap<String, String>,
-    /// Status answered; 0 when the connection was dropped by a fault.
+    /// Status answered (for `drop_after`/`delay_after`: the status the
+    /// handler produced); 0 when a `drop` fault closed the connection first.
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<String>,
 }
 
-/// Requests kept in the log (oldest dropped first).
-pub const REQUEST_LOG_CAP: usize = 10_000;
+/// Default of `maxRequests`: requests kept in the log (oldest dropped first).
+pub const DEFAULT_MAX_REQUESTS: usize = 10_000;
+/// Default of `maxEvents`: finished webhook events kept (oldest dropped first).
+pub const DEFAULT_MAX_EVENTS: usize = 1_000;
+/// Upper bound of both limits accepted by `PUT /__sandbox/config`.
+pub const MAX_LOG_LIMIT: usize = 1_000_000;
+
+/// Where the background saver stands (reported by the control API).
+#[derive(Debug, Clone, Default)]
+pub struct PersistStatus {
+    /// A snapshot was taken from the world and is being written.
+    pub saving: bool,
+    /// Real time (RFC 3339) of the last successful save.
+    pub last_saved_at: Option<String>,
+    /// Why the last save failed; cleared by the next successful one.
+    pub last_error: Option<String>,
+    /// Failed saves since the last successful one.
+    pub failures: u32,
+}
 
 pub struct Bucket {
     pub tokens: f64,
@@ -387,7 +451,15 @@ pub struct Shared {
     /// awaits deliveries started elsewhere).
     pub delivery_lock: tokio::sync::Mutex<()>,
     pub http: reqwest::Client,
-    pub db: Option<Mutex<rusqlite::Connection>>,
+    /// The SQLite file (`data_file`); each save opens it anew, so a file or
+    /// directory that disappears or becomes unusable fails the save (kept
+    /// dirty, retried) instead of writing to an unlinked inode.
+    pub db_path: Option<std::path::PathBuf>,
+    /// Serialises writers of the data file (background saver, shutdown).
+    pub db_write: Mutex<()>,
+    pub persist: Mutex<PersistStatus>,
+    /// Wakes the background saver (`request_save`).
+    pub save_signal: tokio::sync::Notify,
 }
 
 impl Shared {
@@ -399,10 +471,12 @@ impl Shared {
             webhook_url: opts.webhook_url.clone(),
             webhook_secret: opts.webhook_secret.clone().unwrap_or_else(|| opts.api_key.clone()),
             rate_limit: opts.rate_limit.filter(|n| *n > 0),
+            max_requests: DEFAULT_MAX_REQUESTS,
+            max_events: DEFAULT_MAX_EVENTS,
         };
-        let (db, world) = match &opts.data_file {
+        let world = match &opts.data_file {
             Some(path) => {
-                let (conn, loaded) = crate::persist::open(path)?;
+                let loaded = crate::persist::open(path)?;
                 let mut w = loaded.unwrap_or_else(|| World::new(opts.wallet_balance));
                 // Deliveries cut short by a stop are attempted again.
                 let now = w.now();
@@ -410,9 +484,9 @@ impl Shared {
                     e.state = "pending".into();
                     e.next_attempt_ms = Some(now);
                 }
-                (Some(Mutex::new(conn)), w)
+                w
             }
-            None => (None, World::new(opts.wallet_balance)),
+            None => World::new(opts.wallet_balance),
         };
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
@@ -430,41 +504,74 @@ impl Shared {
             limiter: Mutex::new(HashMap::new()),
             delivery_lock: tokio::sync::Mutex::new(()),
             http,
-            db,
+            db_path: opts.data_file.clone(),
+            db_write: Mutex::new(()),
+            persist: Mutex::new(PersistStatus::default()),
+            save_signal: tokio::sync::Notify::new(),
         })
     }
 
-    /// Write the world to the data file if it changed (no-op in memory mode).
-    pub fn persist_if_dirty(&self) {
-        if self.db.is_none() {
-            return;
-        }
-        let mut w = self.world.lock();
-        if !w.dirty {
-            return;
-        }
-        w.dirty = false;
-        self.persist_locked(&w);
-    }
-
-    pub fn persist_now(&self) {
-        if self.db.is_some() {
-            let w = self.world.lock();
-            self.persist_locked(&w);
+    /// Ask the background saver to write the world if it changed. Cheap and
+    /// never blocks: requests do not wait for a save.
+    pub fn request_save(&self) {
+        if self.db_path.is_some() {
+            self.save_signal.notify_one();
         }
     }
 
-    fn persist_locked(&self, w: &World) {
-        if let Some(db) = &self.db {
-            if let Err(e) = crate::persist::save(&db.lock(), w) {
-                eprintln!("cmr-sandbox: could not persist the state: {e}");
+    /// Write the world now if it is dirty (`force`: even if not). Returns
+    /// `Err` when the save failed; the world is then dirty again. Blocking
+    /// (SQLite I/O): call it off the async workers or at shutdown.
+    pub fn save_now(&self, force: bool) -> Result<(), String> {
+        let Some(path) = &self.db_path else { return Ok(()) };
+        let _writer = self.db_write.lock();
+        let json = {
+            let mut w = self.world.lock();
+            if !w.dirty && !force {
+                return Ok(());
+            }
+            let json = serde_json::to_string(&*w).map_err(|e| e.to_string());
+            w.dirty = false;
+            self.persist.lock().saving = true;
+            json
+        };
+        let result = json.and_then(|j| crate::persist::save(path, &j));
+        let mut st = self.persist.lock();
+        st.saving = false;
+        match &result {
+            Ok(()) => {
+                st.last_saved_at = Some(crate::clock::rfc3339(crate::clock::real_now_ms()));
+                st.last_error = None;
+                st.failures = 0;
+            }
+            Err(e) => {
+                st.last_error = Some(e.clone());
+                st.failures = st.failures.saturating_add(1);
+                drop(st);
+                // The snapshot did not reach the disk: keep the state dirty.
+                self.world.lock().dirty = true;
             }
         }
+        result
+    }
+
+    /// `{enabled, dirty, lastSavedAt, lastError, failures}` for the control API.
+    pub fn persistence_json(&self) -> Value {
+        let dirty = self.db_path.is_some() && self.world.lock().dirty;
+        let st = self.persist.lock().clone();
+        serde_json::json!({
+            "enabled": self.db_path.is_some(),
+            "dirty": dirty || st.saving,
+            "lastSavedAt": st.last_saved_at,
+            "lastError": st.last_error,
+            "failures": st.failures,
+        })
     }
 
     pub fn log_request(&self, entry: RequestLog) {
+        let cap = self.config.lock().max_requests.max(1);
         let mut r = self.requests.lock();
-        if r.len() >= REQUEST_LOG_CAP {
+        while r.len() >= cap {
             r.pop_front();
         }
         r.push_back(entry);

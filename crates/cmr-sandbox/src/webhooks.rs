@@ -141,5 +141,7 @@ pub async fn process_due(shared: &Arc<Shared>) {
         }
         w.dirty = true;
     }
-    shared.persist_if_dirty();
+    let keep = shared.config.lock().max_events;
+    shared.world.lock().prune_events(keep);
+    shared.request_save();
 }

@@ -179,7 +179,10 @@ class Sandbox:
     ) -> None:
         """Make the next ``count`` API requests to ``path`` (relative to the base
         path, e.g. ``/users``) fail: ``kind`` is ``"status"`` (answer ``status``),
-        ``"delay"`` (wait ``delay_ms``) or ``"drop"`` (close the connection)."""
+        ``"delay"`` (wait ``delay_ms``) or ``"drop"`` (close the connection), all
+        before the request is handled; or, after it was handled and its effects
+        committed, ``"drop_after"`` (close the connection without the answer) or
+        ``"delay_after"`` (hold the answer ``delay_ms``)."""
         body: dict[str, Any] = {"path": path, "kind": kind, "count": count}
         if method is not None:
             body["method"] = method.upper()
@@ -195,7 +198,7 @@ class Sandbox:
         self.control("DELETE", "/faults")
 
     def requests(self) -> list[dict[str, Any]]:
-        """API requests received, oldest first: ``[{method, path, query, status}]``."""
+        """API requests received, oldest first: ``[{method, path, query, status, fault?}]``."""
         return self.control("GET", "/requests")  # type: ignore[no-any-return]
 
     # -- lifetime ---------------------------------------------------------------
