@@ -20,6 +20,8 @@ public enum CmrErrorKind: String, CaseIterable, Sendable {
     case timeout
     case decode
     case signatureVerification
+    case redirect
+    case `internal`
 }
 
 /// The fields every case carries.
@@ -30,7 +32,10 @@ public struct CmrErrorInfo: Equatable, Sendable {
     public let method: String?
     public let path: String?
     public let body: String?
+    public let bodyTruncated: Bool
     public let retryAfterSeconds: Double?
+    public let location: String?
+    public let mayHaveBeenSent: Bool
 }
 
 extension CmrError {
@@ -48,30 +53,39 @@ extension CmrError {
         case .Timeout: return .timeout
         case .Decode: return .decode
         case .SignatureVerification: return .signatureVerification
+        case .Redirect: return .redirect
+        case .Internal: return .internal
         }
     }
 
     public var info: CmrErrorInfo {
         switch self {
-        case let .Authentication(code, detail, status, method, path, body, retry),
-             let .PermissionDenied(code, detail, status, method, path, body, retry),
-             let .NotFound(code, detail, status, method, path, body, retry),
-             let .Conflict(code, detail, status, method, path, body, retry),
-             let .Validation(code, detail, status, method, path, body, retry),
-             let .PaymentRequired(code, detail, status, method, path, body, retry),
-             let .RateLimited(code, detail, status, method, path, body, retry),
-             let .Server(code, detail, status, method, path, body, retry),
-             let .Network(code, detail, status, method, path, body, retry),
-             let .Timeout(code, detail, status, method, path, body, retry),
-             let .Decode(code, detail, status, method, path, body, retry),
-             let .SignatureVerification(code, detail, status, method, path, body, retry):
-            return CmrErrorInfo(code: code, detail: detail, status: status, method: method, path: path, body: body, retryAfterSeconds: retry)
+        case let .Authentication(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .PermissionDenied(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .NotFound(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Conflict(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Validation(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .PaymentRequired(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .RateLimited(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Server(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Network(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Timeout(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Decode(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .SignatureVerification(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Redirect(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Internal(code, detail, status, method, path, body, truncated, retry, location, sent):
+            return CmrErrorInfo(
+                code: code, detail: detail, status: status, method: method, path: path, body: body,
+                bodyTruncated: truncated, retryAfterSeconds: retry, location: location, mayHaveBeenSent: sent)
         }
     }
 
     public var code: String { info.code }
     public var detail: String { info.detail }
     public var status: UInt16? { info.status }
+    /// Whether the server may have received the request: a write that
+    /// failed with `true` may have been applied; look it up first.
+    public var mayHaveBeenSent: Bool { info.mayHaveBeenSent }
 }
 
 /// Walks every page, starting at `start`, yielding each item.

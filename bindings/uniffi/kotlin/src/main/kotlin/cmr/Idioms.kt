@@ -66,22 +66,35 @@ data class CmrErrorInfo(
     val method: String?,
     val path: String?,
     val body: String?,
+    val bodyTruncated: Boolean,
     val retryAfterSeconds: Double?,
+    val location: String?,
+    val mayHaveBeenSent: Boolean,
 )
 
 /** The common fields of any variant: `catch (e: CmrException) { e.info.status }`. */
 val CmrException.info: CmrErrorInfo
     get() = when (this) {
-        is CmrException.Authentication -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.PermissionDenied -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.NotFound -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Conflict -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Validation -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.PaymentRequired -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.RateLimited -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Server -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Network -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Timeout -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Decode -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.SignatureVerification -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
+        is CmrException.Authentication -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.PermissionDenied -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.NotFound -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.Conflict -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.Validation -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.PaymentRequired -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.RateLimited -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.Server -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.Network -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.Timeout -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.Decode -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.SignatureVerification -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.Redirect -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
+        is CmrException.Internal -> CmrErrorInfo(code, detail, status, method, path, body, bodyTruncated, retryAfterSeconds, location, mayHaveBeenSent)
     }
+
+/**
+ * Whether the server may have received the request: a write that failed with
+ * `true` may have been applied, so look it up (`orders().findByDomain`,
+ * `users().findByEmail`) before sending it again.
+ */
+val CmrException.mayHaveBeenSent: Boolean
+    get() = info.mayHaveBeenSent
