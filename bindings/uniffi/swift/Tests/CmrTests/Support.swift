@@ -65,13 +65,17 @@ final class Sandbox {
             req.httpBody = try JSONSerialization.data(withJSONObject: body)
             req.setValue("application/json", forHTTPHeaderField: "content-type")
         }
+        // The completion handler runs on URLSession's queue; the semaphore
+        // orders its write before our read.
+        final class Box: @unchecked Sendable { var value: (Data?, URLResponse?, Error?) = (nil, nil, nil) }
+        let box = Box()
         let sem = DispatchSemaphore(value: 0)
-        var result: (Data?, URLResponse?, Error?) = (nil, nil, nil)
         URLSession.shared.dataTask(with: req) { d, r, e in
-            result = (d, r, e)
+            box.value = (d, r, e)
             sem.signal()
         }.resume()
         sem.wait()
+        let result = box.value
         if let e = result.2 { throw e }
         let status = (result.1 as! HTTPURLResponse).statusCode
         guard (200..<300).contains(status) else {
