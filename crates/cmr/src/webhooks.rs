@@ -715,9 +715,15 @@ pub fn dedupe_key(event_id: &str) -> Result<String> {
 /// The id an event is de-duplicated on: `eventId`, else `id`, else
 /// `sha256:<hex>` of the body's JSON (a replay repeats the exact body).
 pub fn event_key(event: &WebhookEvent) -> String {
-    match event.event_id.as_deref().filter(|s| !s.is_empty()) {
+    event_key_of_value(&event.raw)
+}
+
+/// [`event_key`] of a delivery body already decoded as JSON.
+pub fn event_key_of_value(raw: &Value) -> String {
+    let id = raw.get("eventId").or_else(|| raw.get("id")).and_then(Value::as_str).filter(|s| !s.is_empty());
+    match id {
         Some(id) => id.to_string(),
-        None => format!("sha256:{}", hex::encode(Sha256::digest(event.raw.to_string().as_bytes()))),
+        None => format!("sha256:{}", hex::encode(Sha256::digest(raw.to_string().as_bytes()))),
     }
 }
 
