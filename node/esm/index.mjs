@@ -7,6 +7,6 @@ export const {
   CmrError, AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError, ValidationError,
   PaymentRequiredError, RateLimitError, ServerError, NetworkError, TimeoutError, DecodeError,
   SignatureVerificationError, ERROR_CLASSES, Page, PagePromise, webhooks, SIGNATURE_HEADER, TIMESTAMP_HEADER,
-  DEFAULT_TOLERANCE_SEC, operations, VERSION,
+  DEFAULT_TOLERANCE_SEC, EventDeduplicator, operations, VERSION,
 } = cjs;
 export default cjs;

@@ -30,6 +30,15 @@ export declare class NativeClient {
   get isSandbox(): boolean
 }
 
+/** The core's in-memory event de-duplicator (TTL, bounded, thread-safe). */
+export declare class NativeEventDeduplicator {
+  constructor(ttlSec: number, capacity: number)
+  /** True when `eventId` was already seen within the TTL; else records it. */
+  seen(eventId: string): boolean
+  /** Forget `eventId` so that its next delivery is processed. */
+  forget(eventId: string): void
+}
+
 /** A sandbox server running in this process (on the addon's tokio runtime). */
 export declare class NativeSandbox {
   get baseUrl(): string
@@ -95,6 +104,15 @@ export declare function startSandbox(options?: NativeSandboxOptions | undefined 
 
 /** Verify, then parse (see [`webhook_verify`] and [`webhook_parse`]). */
 export declare function webhookConstructEvent(rawBody: Buffer | string, headers: Record<string, string>, secret: string, toleranceSec?: number | undefined | null, now?: number | undefined | null): string
+
+/** The key an event id is stored under (throws a validation error when empty). */
+export declare function webhookDedupeKey(eventId: string): string
+
+/** Check a de-duplication TTL in seconds (throws a validation error). */
+export declare function webhookDedupeTtl(ttlSec: number): number
+
+/** The id a delivery body (JSON text) is de-duplicated on. */
+export declare function webhookEventKey(rawJson: string): string
 
 /** Parse a webhook body into `{event, eventId, data: {type, data}, raw}` (JSON). */
 export declare function webhookParse(rawBody: Buffer | string): string

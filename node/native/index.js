@@ -836,11 +836,15 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.NativeEventDeduplicator = nativeBinding.NativeEventDeduplicator
 module.exports.NativeSandbox = nativeBinding.NativeSandbox
 module.exports.coreVersion = nativeBinding.coreVersion
 module.exports.operations = nativeBinding.operations
 module.exports.startSandbox = nativeBinding.startSandbox
 module.exports.webhookConstructEvent = nativeBinding.webhookConstructEvent
+module.exports.webhookDedupeKey = nativeBinding.webhookDedupeKey
+module.exports.webhookDedupeTtl = nativeBinding.webhookDedupeTtl
+module.exports.webhookEventKey = nativeBinding.webhookEventKey
 module.exports.webhookParse = nativeBinding.webhookParse
 module.exports.webhookSign = nativeBinding.webhookSign
 module.exports.webhookVerify = nativeBinding.webhookVerify

@@ -45,8 +45,8 @@ export {
 export type { ErrorCode, CmrErrorInit } from './errors';
 export { Page, PagePromise } from './pagination';
 export type { PageData } from './pagination';
-export { webhooks, SIGNATURE_HEADER, TIMESTAMP_HEADER, DEFAULT_TOLERANCE_SEC } from './webhooks';
-export type { WebhookEvent, WebhookEventType, RawBody, HeadersInput, VerifyOptions } from './webhooks';
+export { webhooks, SIGNATURE_HEADER, TIMESTAMP_HEADER, DEFAULT_TOLERANCE_SEC, EventDeduplicator } from './webhooks';
+export type { WebhookEvent, WebhookEventType, RawBody, HeadersInput, VerifyOptions, EventStore, EventDeduplicatorOptions } from './webhooks';
 export type * from './models';
 
 /** Every operation of the route table: `{op, method, path, paginated}`. */

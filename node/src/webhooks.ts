@@ -1,10 +1,16 @@
 /**
- * Webhook verification and typed events.
+ * Webhook verification, typed events and event de-duplication.
  *
- * CMR POSTs JSON events signed with `cmr-x-signature` (hex HMAC-SHA256 of the
- * raw body) and `cmr-x-timestamp` (Unix seconds). Verify the **raw** body,
- * exactly as received: with Express use `express.raw({ type: 'application/json' })`,
- * not `express.json()` (parsed and re-serialised JSON does not verify).
+ * CMR POSTs JSON events signed with `cmr-x-signature` (HMAC-SHA256 of the raw
+ * body: hex in any case or base64, standard or url-safe, padded or not,
+ * optionally prefixed `sha256=`) and `cmr-x-timestamp` (Unix seconds, or
+ * milliseconds from 10^11). Verify the **raw** body, exactly as received:
+ * with Express use `express.raw({ type: 'application/json' })`, not
+ * `express.json()` (parsed and re-serialised JSON does not verify).
+ *
+ * The timestamp is not covered by the signature, so a captured delivery can
+ * be replayed with a fresh timestamp: de-duplicate on the event id
+ * (`EventDeduplicator`, `verifyAndDedupe`).
  */
 import native = require('./native');
 import { rethrow } from './errors';
@@ -24,7 +30,7 @@ export type HeadersInput =
   | { forEach(cb: (value: string, key: string) => void): void };
 
 export interface VerifyOptions {
-  /** Accepted clock difference in seconds (default 300). */
+  /** Accepted clock difference in seconds (default 300; negative, NaN or above 3650 days throws a `ValidationError`). */
   toleranceSec?: number;
   /** The verifier's clock, Unix seconds (default: now). For tests. */
   now?: number;
@@ -133,12 +139,113 @@ export function sign(rawBody: RawBody, secret: string, timestamp: number = Math.
   return native.webhookSign(secret, timestamp, body(rawBody, 'sign'));
 }
 
+/** How long event ids are remembered by default, in seconds (7 days). */
+export const DEFAULT_DEDUPE_TTL_SEC = 7 * 86_400;
+/** How many ids the in-memory de-duplicator keeps by default. */
+export const DEFAULT_DEDUPE_CAPACITY = 100_000;
+
+/**
+ * Your own store of seen event ids (Redis `SET id 1 NX EX ttl`, a database
+ * unique key, ...), shared between processes and restarts. Methods may be
+ * synchronous or return a Promise.
+ */
+export interface EventStore {
+  /** Atomically: `true` if `eventId` was recorded less than its TTL ago; otherwise record it for `ttlSec` seconds and return `false`. */
+  seenOrInsert(eventId: string, ttlSec: number): boolean | Promise<boolean>;
+  /** Forget `eventId` so that its next delivery is processed. */
+  forget(eventId: string): void | Promise<void>;
+}
+
+export interface EventDeduplicatorOptions {
+  /** How long ids are remembered, in seconds (default 7 days, at most 3650 days). */
+  ttlSec?: number;
+  /** In-memory store only: how many ids are kept (default 100000); when full the id closest to expiry is dropped. */
+  capacity?: number;
+  /** Your own store (default: in memory, in this process). */
+  store?: EventStore;
+}
+
+function call<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+/**
+ * Drops deliveries already seen, keyed on the event id (`eventId`). CMR may
+ * deliver an event more than once, and a captured delivery can be replayed
+ * with a fresh timestamp (the timestamp is not signed).
+ *
+ * ```ts
+ * const dedupe = new webhooks.EventDeduplicator();
+ * if (await dedupe.seen(event.eventId)) return res.sendStatus(200); // duplicate
+ * ```
+ */
+export class EventDeduplicator {
+  /** How long ids are remembered, in seconds. */
+  readonly ttlSec: number;
+  readonly #store: EventStore | undefined;
+  readonly #memory: native.NativeEventDeduplicator | undefined;
+
+  constructor(options: EventDeduplicatorOptions = {}) {
+    this.ttlSec = call(() => native.webhookDedupeTtl(options.ttlSec ?? DEFAULT_DEDUPE_TTL_SEC));
+    this.#store = options.store;
+    this.#memory =
+      options.store === undefined
+        ? call(() => new native.NativeEventDeduplicator(this.ttlSec, options.capacity ?? DEFAULT_DEDUPE_CAPACITY))
+        : undefined;
+  }
+
+  /** Resolves `true` when `eventId` was already seen within the TTL (skip the delivery); otherwise records it and resolves `false`. */
+  async seen(eventId: string): Promise<boolean> {
+    if (this.#memory) {
+      const m = this.#memory;
+      return call(() => m.seen(eventId));
+    }
+    const key = call(() => native.webhookDedupeKey(eventId));
+    return Boolean(await this.#store!.seenOrInsert(key, this.ttlSec));
+  }
+
+  /** Forget `eventId` (call it when handling the event failed, so that CMR's redelivery is processed). */
+  async forget(eventId: string): Promise<void> {
+    if (this.#memory) {
+      const m = this.#memory;
+      return call(() => m.forget(eventId));
+    }
+    const key = call(() => native.webhookDedupeKey(eventId));
+    await this.#store!.forget(key);
+  }
+
+  /** `seen` on the event's id (`eventId`, else `id`, else a digest of the body). */
+  async isDuplicate(event: WebhookEvent): Promise<boolean> {
+    return this.seen(call(() => native.webhookEventKey(JSON.stringify(event.raw))));
+  }
+}
+
+/** `constructEvent`, then `null` when the event was already seen (answer 200 and do nothing). */
+export async function verifyAndDedupe(
+  rawBody: RawBody,
+  hdrs: HeadersInput,
+  secret: string,
+  dedupe: EventDeduplicator,
+  options: VerifyOptions = {},
+): Promise<WebhookEvent | null> {
+  const event = constructEvent(rawBody, hdrs, secret, options);
+  return (await dedupe.isDuplicate(event)) ? null : event;
+}
+
 /** The webhook helpers, as one object: `webhooks.constructEvent(...)`. */
 export const webhooks = Object.freeze({
   verify,
   parse,
   constructEvent,
   sign,
+  verifyAndDedupe,
+  EventDeduplicator,
+  DEFAULT_DEDUPE_TTL_SEC,
+  DEFAULT_DEDUPE_CAPACITY,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   DEFAULT_TOLERANCE_SEC,

@@ -21,6 +21,7 @@ import {
   type Envelope,
   type ErrorCode,
   type Wallet,
+  type EventStore,
 } from 'cmr';
 import { startSandbox, type Sandbox } from 'cmr/testing';
 
@@ -126,6 +127,16 @@ async function usage(client: Client, sb: Sandbox): Promise<void> {
   webhooks.verify('raw', new Headers(), 'secret');
   // @ts-expect-error the raw body, not parsed JSON
   webhooks.verify({ event: 'x' }, {}, 'secret');
+
+  // De-duplication: in memory or over a sync or Promise-returning store.
+  const redisLike: EventStore = { seenOrInsert: async () => false, forget: async () => {} };
+  const syncStore: EventStore = { seenOrInsert: () => true, forget: () => {} };
+  const dedupe = new webhooks.EventDeduplicator({ ttlSec: 3600, store: redisLike });
+  void new webhooks.EventDeduplicator({ store: syncStore });
+  expectType<Promise<boolean>>(dedupe.seen('E1'));
+  expectType<WebhookEvent | null>(await webhooks.verifyAndDedupe('raw', {}, 'secret', dedupe));
+  // @ts-expect-error a store must answer whether the id was seen
+  void new webhooks.EventDeduplicator({ store: { seenOrInsert: () => 'yes', forget: () => {} } });
 
   // Testing helpers.
   const sandbox = await startSandbox({ rateLimit: 5 });

@@ -114,3 +114,77 @@ test('a real delivery from the sandbox to an http.createServer verifies with con
   const log = await sb.webhooks();
   assert.ok(log.every((h) => h.deliveries.some((d) => d.status === 200)), JSON.stringify(log.map((h) => h.deliveries)));
 });
+
+test('a negative, NaN or absurd tolerance is a ValidationError, never the default', () => {
+  const { ValidationError } = require('cmr');
+  const v = vectors.cases[0];
+  for (const toleranceSec of [-1, NaN, Infinity, 1e30, 3650 * 86400 + 1]) {
+    assert.throws(() => webhooks.verify(v.body, v.headers, vectors.secret, { now: v.now, toleranceSec }), ValidationError, String(toleranceSec));
+  }
+  for (const now of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0]) {
+    assert.throws(() => webhooks.verify(v.body, v.headers, vectors.secret, { now, toleranceSec: 3650 * 86400 }), SignatureVerificationError);
+  }
+});
+
+test('EventDeduplicator in memory: seen, forget, TTL, capacity, bad settings', async () => {
+  const { ValidationError, EventDeduplicator } = require('cmr');
+  assert.equal(EventDeduplicator, webhooks.EventDeduplicator);
+  const d = new webhooks.EventDeduplicator();
+  assert.equal(d.ttlSec, webhooks.DEFAULT_DEDUPE_TTL_SEC);
+  assert.equal(await d.seen('E1'), false);
+  assert.equal(await d.seen('E1'), true);
+  assert.equal(await d.seen('E2'), false);
+  await d.forget('E1');
+  assert.equal(await d.seen('E1'), false);
+  await assert.rejects(d.seen(''), ValidationError);
+  const zero = new webhooks.EventDeduplicator({ ttlSec: 0 });
+  assert.deepEqual([await zero.seen('E'), await zero.seen('E')], [false, false], 'a 0 s TTL forgets at once');
+  const small = new webhooks.EventDeduplicator({ ttlSec: 3600, capacity: 2 });
+  for (const id of ['a', 'b', 'c']) assert.equal(await small.seen(id), false);
+  assert.equal(await small.seen('c'), true);
+  assert.equal(await small.seen('a'), false, 'the oldest id was dropped to stay within capacity');
+  for (const opts of [{ ttlSec: -1 }, { ttlSec: NaN }, { ttlSec: 1e300 }, { capacity: 0 }, { capacity: 1.5 }, { capacity: 1e12 }]) {
+    assert.throws(() => new webhooks.EventDeduplicator(opts), ValidationError, JSON.stringify(opts));
+  }
+});
+
+for (const kind of ['sync', 'async']) {
+  test(`EventDeduplicator over a user store (${kind})`, async () => {
+    const data = new Map();
+    const wrap = (v) => (kind === 'async' ? Promise.resolve(v) : v);
+    const store = {
+      seenOrInsert(id, ttlSec) {
+        if (data.has(id)) return wrap(true);
+        data.set(id, ttlSec);
+        return wrap(false);
+      },
+      forget(id) {
+        data.delete(id);
+        return wrap(undefined);
+      },
+    };
+    const d = new webhooks.EventDeduplicator({ store, ttlSec: 60 });
+    const ev = webhooks.parse(vectors.cases[0].body);
+    assert.equal(await d.isDuplicate(ev), false);
+    assert.equal(await d.isDuplicate(ev), true);
+    assert.deepEqual([...data], [['6SSHBXWR3N4JEKGRQSG3KW3D76N6', 60]]);
+    await d.forget('6SSHBXWR3N4JEKGRQSG3KW3D76N6');
+    assert.equal(data.size, 0);
+    assert.equal(await d.seen('x'.repeat(1000)), false);
+    const [key] = data.keys();
+    assert.ok(key.startsWith('sha256:') && key.length === 71, key);
+    const anon = webhooks.parse('{"event":"x.y","data":{"a":1}}');
+    assert.deepEqual([await d.isDuplicate(anon), await d.isDuplicate(anon)], [false, true]);
+  });
+}
+
+test('verifyAndDedupe drops a replay that carries a fresh timestamp', async () => {
+  const v = vectors.cases[0];
+  const d = new webhooks.EventDeduplicator();
+  const first = await webhooks.verifyAndDedupe(v.body, v.headers, vectors.secret, d, { now: v.now });
+  assert.equal(first.eventId, v.eventId);
+  const replay = { ...v.headers, 'cmr-x-timestamp': String(v.now + 3600) };
+  webhooks.verify(v.body, replay, vectors.secret, { now: v.now + 3600 }); // the timestamp is not signed
+  assert.equal(await webhooks.verifyAndDedupe(v.body, replay, vectors.secret, d, { now: v.now + 3600 }), null);
+  await assert.rejects(webhooks.verifyAndDedupe(v.body + ' ', replay, vectors.secret, d, { now: v.now + 3600 }), SignatureVerificationError);
+});

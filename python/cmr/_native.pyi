@@ -10,6 +10,12 @@ __all__ = [
     "webhook_verify",
     "webhook_parse",
     "webhook_sign",
+    "webhook_dedupe_ttl",
+    "webhook_dedupe_key",
+    "webhook_event_key",
+    "EventDeduplicator",
+    "DEFAULT_DEDUPE_TTL",
+    "DEFAULT_DEDUPE_CAPACITY",
     "__version__",
     "DEFAULT_API_KEY",
     "SIGNATURE_HEADER",
@@ -20,6 +26,8 @@ __version__: str
 DEFAULT_API_KEY: str
 SIGNATURE_HEADER: str
 TIMESTAMP_HEADER: str
+DEFAULT_DEDUPE_TTL: float
+DEFAULT_DEDUPE_CAPACITY: int
 
 @final
 class NativeClient:
@@ -104,3 +112,12 @@ def webhook_verify(
 ) -> None: ...
 def webhook_parse(raw_body: bytes) -> str: ...
 def webhook_sign(secret: str, timestamp: int, raw_body: bytes) -> str: ...
+def webhook_dedupe_ttl(ttl: float) -> float: ...
+def webhook_dedupe_key(event_id: str) -> str: ...
+def webhook_event_key(raw_json: str) -> str: ...
+
+@final
+class EventDeduplicator:
+    def __new__(cls, ttl: float, capacity: int) -> EventDeduplicator: ...
+    def seen(self, event_id: str) -> bool: ...
+    def forget(self, event_id: str) -> None: ...

@@ -1,22 +1,28 @@
-"""Webhook verification and typed events.
+"""Webhook verification, typed events and event de-duplication.
 
-CMR POSTs JSON events with ``cmr-x-signature`` (lowercase hex HMAC-SHA256 of
-the raw body, keyed with the webhook secret) and ``cmr-x-timestamp`` (Unix
-seconds, within a 300 s tolerance). Verification runs in the Rust core
-(constant-time comparison).
+CMR POSTs JSON events with ``cmr-x-signature`` (HMAC-SHA256 of the raw body,
+keyed with the webhook secret) and ``cmr-x-timestamp`` (Unix time, within a
+300 s tolerance). Verification runs in the Rust core (constant-time
+comparison). Accepted: the digest as hex (any letter case) or base64
+(standard or url-safe, padded or not), optionally prefixed ``sha256=``; the
+timestamp in seconds, or in milliseconds from 10**11.
 
 Always pass the **raw** request body (``bytes``) exactly as received:
 parsed and re-serialised JSON does not verify.
 
->>> event = cmr.webhooks.construct_event(request.body, request.headers, secret)
->>> if isinstance(event, cmr.webhooks.MailboxCreatedEvent):
+The timestamp is not covered by the signature, so a captured delivery can be
+replayed with a fresh timestamp: de-duplicate on the event id.
+
+>>> dedupe = cmr.webhooks.EventDeduplicator()
+>>> event = cmr.webhooks.verify_and_dedupe(request.body, request.headers, secret, dedupe)
+>>> if isinstance(event, cmr.webhooks.MailboxCreatedEvent):  # None for a duplicate
 ...     store(event.data.email, event.data.password)
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Generic, Iterable, Mapping, Optional, TypeVar, Union
+from typing import Any, Generic, Iterable, Mapping, Optional, Protocol, TypeVar, Union, runtime_checkable
 
 from . import _native
 from ._base import Model
@@ -37,6 +43,11 @@ __all__ = [
     "construct_event",
     "sign",
     "signature_headers",
+    "EventStore",
+    "EventDeduplicator",
+    "verify_and_dedupe",
+    "DEFAULT_DEDUPE_TTL",
+    "DEFAULT_DEDUPE_CAPACITY",
     "WebhookEvent",
     "UnknownEvent",
     "DomainOrderSuccessEvent",
@@ -62,6 +73,10 @@ __all__ = [
 SIGNATURE_HEADER = "cmr-x-signature"
 TIMESTAMP_HEADER = "cmr-x-timestamp"
 DEFAULT_TOLERANCE = 300.0
+#: How long event ids are remembered by default, in seconds (7 days).
+DEFAULT_DEDUPE_TTL: float = _native.DEFAULT_DEDUPE_TTL
+#: How many ids the in-memory de-duplicator keeps by default.
+DEFAULT_DEDUPE_CAPACITY: int = _native.DEFAULT_DEDUPE_CAPACITY
 
 RawBody = Union[bytes, bytearray, memoryview, str]
 HeadersArg = Union[Mapping[str, Any], Iterable[tuple[str, Any]]]
@@ -108,7 +123,9 @@ def verify(
     now: Optional[int] = None,
 ) -> None:
     """Verify a delivery's signature and timestamp; raises
-    :class:`cmr.SignatureVerificationError` when it must be rejected.
+    :class:`cmr.SignatureVerificationError` when it must be rejected, and
+    :class:`cmr.ValidationError` for a tolerance that is negative, NaN or
+    above 3650 days.
 
     ``headers`` is looked up case-insensitively. ``now`` (Unix seconds)
     overrides the clock, for tests.
@@ -262,3 +279,86 @@ def sign(secret: str, timestamp: int, raw_body: RawBody) -> str:
 def signature_headers(secret: str, timestamp: int, raw_body: RawBody) -> dict[str, str]:
     """Both headers of a signed delivery."""
     return {SIGNATURE_HEADER: sign(secret, timestamp, raw_body), TIMESTAMP_HEADER: str(int(timestamp))}
+
+
+@runtime_checkable
+class EventStore(Protocol):
+    """Your own store of seen event ids (Redis ``SET id 1 NX EX ttl``, a
+    database unique key, ...), shared between processes and restarts."""
+
+    def seen_or_insert(self, event_id: str, ttl: float) -> bool:
+        """Atomically: ``True`` if ``event_id`` was recorded less than its TTL
+        ago; otherwise record it for ``ttl`` seconds and return ``False``."""
+        ...
+
+    def forget(self, event_id: str) -> None:
+        """Forget ``event_id`` so that its next delivery is processed."""
+        ...
+
+
+class EventDeduplicator:
+    """Drops deliveries already seen, keyed on the event id (``eventId``).
+
+    CMR may deliver an event more than once, and a captured delivery can be
+    replayed with a fresh timestamp (the timestamp is not signed). In memory
+    by default (thread-safe, ids expire after ``ttl`` seconds, at most
+    ``capacity`` ids: when full the id closest to expiry is dropped), or over
+    your own ``store`` (:class:`EventStore`).
+
+    >>> dedupe = EventDeduplicator()
+    >>> dedupe.seen("6SSHBXWR3N4JEKGRQSG3KW3D76N6")
+    False
+    >>> dedupe.seen("6SSHBXWR3N4JEKGRQSG3KW3D76N6")
+    True
+    """
+
+    def __init__(
+        self,
+        ttl: float = DEFAULT_DEDUPE_TTL,
+        *,
+        capacity: int = DEFAULT_DEDUPE_CAPACITY,
+        store: Optional[EventStore] = None,
+    ) -> None:
+        self.ttl = _native.webhook_dedupe_ttl(float(ttl))
+        self._store = store
+        self._memory = _native.EventDeduplicator(self.ttl, int(capacity)) if store is None else None
+
+    def seen(self, event_id: str) -> bool:
+        """``True`` when ``event_id`` was already seen within the TTL (skip the
+        delivery); otherwise records it and returns ``False`` (process it)."""
+        if self._memory is not None:
+            return self._memory.seen(event_id)
+        assert self._store is not None
+        return bool(self._store.seen_or_insert(_native.webhook_dedupe_key(event_id), self.ttl))
+
+    def forget(self, event_id: str) -> None:
+        """Forget ``event_id`` (call it when handling the event failed, so that
+        CMR's redelivery is processed)."""
+        if self._memory is not None:
+            self._memory.forget(event_id)
+        else:
+            assert self._store is not None
+            self._store.forget(_native.webhook_dedupe_key(event_id))
+
+    def is_duplicate(self, event: WebhookEvent[Any]) -> bool:
+        """:meth:`seen` on the event's id (``eventId``, else ``id``, else a
+        digest of the body)."""
+        return self.seen(_native.webhook_event_key(json.dumps(event.raw)))
+
+    def __repr__(self) -> str:
+        return f"EventDeduplicator(ttl={self.ttl!r}, store={'memory' if self._store is None else type(self._store).__name__})"
+
+
+def verify_and_dedupe(
+    raw_body: RawBody,
+    headers: HeadersArg,
+    secret: str,
+    dedupe: EventDeduplicator,
+    tolerance: float = DEFAULT_TOLERANCE,
+    *,
+    now: Optional[int] = None,
+) -> Optional[WebhookEvent[Any]]:
+    """:func:`construct_event`, then ``None`` when the event was already seen
+    (answer 200 and do nothing)."""
+    event = construct_event(raw_body, headers, secret, tolerance, now=now)
+    return None if dedupe.is_duplicate(event) else event

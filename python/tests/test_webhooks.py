@@ -107,6 +107,111 @@ def test_a_body_that_is_not_json_is_a_decode_error() -> None:
         webhooks.parse(b"not json")
 
 
+@pytest.mark.parametrize("tolerance", [-1.0, float("nan"), float("inf"), 1e30, 3650 * 86400 + 1])
+def test_a_bad_tolerance_is_a_validation_error(tolerance: float) -> None:
+    case = VECTORS["cases"][0]
+    with pytest.raises(cmr.ValidationError):
+        webhooks.verify(case["body"], case["headers"], SECRET, tolerance, now=case["now"])
+
+
+def test_extreme_clocks_do_not_overflow() -> None:
+    case = VECTORS["cases"][0]
+    for now in (2**63 - 1, -(2**63), 0):
+        with pytest.raises(cmr.SignatureVerificationError, match="tolerance"):
+            webhooks.verify(case["body"], case["headers"], SECRET, 3650 * 86400, now=now)
+
+
+def test_dedupe_in_memory() -> None:
+    d = webhooks.EventDeduplicator()
+    assert d.ttl == webhooks.DEFAULT_DEDUPE_TTL == 7 * 86400
+    assert d.seen("E1") is False
+    assert d.seen("E1") is True
+    assert d.seen("E2") is False
+    d.forget("E1")
+    assert d.seen("E1") is False
+    with pytest.raises(cmr.ValidationError):
+        d.seen("")
+
+
+def test_dedupe_ttl_zero_forgets_at_once_and_capacity_bounds_memory() -> None:
+    d = webhooks.EventDeduplicator(0)
+    assert d.seen("E1") is False and d.seen("E1") is False
+    small = webhooks.EventDeduplicator(3600, capacity=2)
+    assert [small.seen(i) for i in ("a", "b", "c")] == [False, False, False]
+    assert small.seen("c") is True
+    assert small.seen("a") is False, "the oldest id was dropped to stay within capacity"
+
+
+@pytest.mark.parametrize("kwargs", [{"ttl": -1}, {"ttl": float("nan")}, {"ttl": 1e300}, {"capacity": 0}, {"capacity": 10**12}])
+def test_bad_dedupe_settings_are_validation_errors(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(cmr.ValidationError):
+        webhooks.EventDeduplicator(**kwargs)
+
+
+def test_dedupe_is_thread_safe() -> None:
+    d = webhooks.EventDeduplicator()
+    results: list[bool] = []
+    barrier = threading.Barrier(8)
+
+    def worker() -> None:
+        barrier.wait()
+        results.append(d.seen("SAME"))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] + [True] * 7
+
+
+class _DictStore:
+    def __init__(self) -> None:
+        self.data: dict[str, float] = {}
+
+    def seen_or_insert(self, event_id: str, ttl: float) -> bool:
+        if event_id in self.data:
+            return True
+        self.data[event_id] = ttl
+        return False
+
+    def forget(self, event_id: str) -> None:
+        self.data.pop(event_id, None)
+
+
+def test_dedupe_over_a_user_store() -> None:
+    store = _DictStore()
+    assert isinstance(store, webhooks.EventStore)
+    d = webhooks.EventDeduplicator(60, store=store)
+    ev = webhooks.parse(VECTORS["cases"][0]["body"])
+    assert d.is_duplicate(ev) is False
+    assert d.is_duplicate(ev) is True
+    assert store.data == {"6SSHBXWR3N4JEKGRQSG3KW3D76N6": 60.0}
+    d.forget("6SSHBXWR3N4JEKGRQSG3KW3D76N6")
+    assert store.data == {}
+    assert d.seen("x" * 1000) is False
+    (key,) = store.data
+    assert key.startswith("sha256:") and len(key) == 71, "long ids are stored as a digest"
+    with pytest.raises(cmr.ValidationError):
+        d.seen("")
+    anon = webhooks.parse(b'{"event":"x.y","data":{"a":1}}')
+    assert d.is_duplicate(anon) is False and d.is_duplicate(anon) is True
+
+
+def test_verify_and_dedupe_drops_a_replay_with_a_fresh_timestamp() -> None:
+    case = VECTORS["cases"][0]
+    d = webhooks.EventDeduplicator()
+    first = webhooks.verify_and_dedupe(case["body"], case["headers"], SECRET, d, now=case["now"])
+    assert isinstance(first, webhooks.DomainOrderSuccessEvent)
+    # A captured delivery replayed later with a fresh timestamp still verifies...
+    replay = dict(case["headers"], **{"cmr-x-timestamp": str(case["now"] + 3600)})
+    webhooks.verify(case["body"], replay, SECRET, now=case["now"] + 3600)
+    # ...and the de-duplicator drops it.
+    assert webhooks.verify_and_dedupe(case["body"], replay, SECRET, d, now=case["now"] + 3600) is None
+    with pytest.raises(cmr.SignatureVerificationError):
+        webhooks.verify_and_dedupe(case["body"] + " ", replay, SECRET, d, now=case["now"] + 3600)
+
+
 class _Receiver:
     """A small HTTP server recording the deliveries it gets."""
 

@@ -260,10 +260,12 @@ fn raw_bytes(raw: &Either<Buffer, String>) -> &[u8] {
     }
 }
 
-fn tolerance(sec: Option<f64>) -> Duration {
+/// `undefined` is the default; a negative, NaN or absurd tolerance is a
+/// validation error.
+fn tolerance(sec: Option<f64>) -> std::result::Result<Duration, napi::Error<CmrStatus>> {
     match sec {
-        Some(s) if s.is_finite() && s >= 0.0 => Duration::from_secs_f64(s),
-        _ => cmr::webhooks::DEFAULT_TOLERANCE,
+        None => Ok(cmr::webhooks::DEFAULT_TOLERANCE),
+        Some(s) => cmr::webhooks::tolerance_from_secs(s).map_err(to_napi_coded),
     }
 }
 
@@ -278,7 +280,7 @@ pub fn webhook_verify(
     now: Option<i64>,
 ) -> std::result::Result<(), napi::Error<CmrStatus>> {
     let body = raw_bytes(&raw_body);
-    let tol = tolerance(tolerance_sec);
+    let tol = tolerance(tolerance_sec)?;
     match now {
         Some(n) => cmr::webhooks::verify_at(body, &headers, &secret, tol, n),
         None => cmr::webhooks::verify(body, &headers, &secret, tol),
@@ -303,7 +305,7 @@ pub fn webhook_construct_event(
     now: Option<i64>,
 ) -> std::result::Result<String, napi::Error<CmrStatus>> {
     let body = raw_bytes(&raw_body);
-    let tol = tolerance(tolerance_sec);
+    let tol = tolerance(tolerance_sec)?;
     match now {
         Some(n) => cmr::webhooks::verify_at(body, &headers, &secret, tol, n),
         None => cmr::webhooks::verify(body, &headers, &secret, tol),
@@ -311,6 +313,59 @@ pub fn webhook_construct_event(
     .map_err(to_napi_coded)?;
     let ev = cmr::webhooks::parse(body).map_err(to_napi_coded)?;
     to_json(&ev).map_err(to_napi_coded)
+}
+
+/// Check a de-duplication TTL in seconds (throws a validation error).
+#[napi]
+pub fn webhook_dedupe_ttl(ttl_sec: f64) -> std::result::Result<f64, napi::Error<CmrStatus>> {
+    cmr::webhooks::dedupe_ttl_from_secs(ttl_sec).map(|d| d.as_secs_f64()).map_err(to_napi_coded)
+}
+
+/// The key an event id is stored under (throws a validation error when empty).
+#[napi]
+pub fn webhook_dedupe_key(event_id: String) -> std::result::Result<String, napi::Error<CmrStatus>> {
+    cmr::webhooks::dedupe_key(&event_id).map_err(to_napi_coded)
+}
+
+/// The id a delivery body (JSON text) is de-duplicated on.
+#[napi]
+pub fn webhook_event_key(raw_json: String) -> std::result::Result<String, napi::Error<CmrStatus>> {
+    let v = parse_json("rawJson", Some(&raw_json)).map_err(to_napi_coded)?;
+    Ok(cmr::webhooks::event_key_of_value(&v))
+}
+
+/// The core's in-memory event de-duplicator (TTL, bounded, thread-safe).
+#[napi]
+pub struct NativeEventDeduplicator {
+    inner: cmr::webhooks::EventDeduplicator,
+}
+
+#[napi]
+impl NativeEventDeduplicator {
+    #[napi(constructor)]
+    pub fn new(ttl_sec: f64, capacity: f64) -> std::result::Result<Self, napi::Error<CmrStatus>> {
+        let ttl = cmr::webhooks::dedupe_ttl_from_secs(ttl_sec).map_err(to_napi_coded)?;
+        if !(capacity.is_finite() && capacity >= 1.0 && capacity.fract() == 0.0) || capacity > cmr::webhooks::MAX_DEDUPE_CAPACITY as f64 {
+            return Err(to_napi_coded(invalid(format!(
+                "the de-duplication capacity must be an integer between 1 and {}, got {capacity}",
+                cmr::webhooks::MAX_DEDUPE_CAPACITY
+            ))));
+        }
+        let inner = cmr::webhooks::EventDeduplicator::in_memory(ttl, capacity as usize).map_err(to_napi_coded)?;
+        Ok(NativeEventDeduplicator { inner })
+    }
+
+    /// True when `eventId` was already seen within the TTL; else records it.
+    #[napi]
+    pub fn seen(&self, event_id: String) -> std::result::Result<bool, napi::Error<CmrStatus>> {
+        self.inner.seen(&event_id).map_err(to_napi_coded)
+    }
+
+    /// Forget `eventId` so that its next delivery is processed.
+    #[napi]
+    pub fn forget(&self, event_id: String) -> std::result::Result<(), napi::Error<CmrStatus>> {
+        self.inner.forget(&event_id).map_err(to_napi_coded)
+    }
 }
 
 /// The signature headers CMR would send for `rawBody` (for testing handlers).

@@ -305,7 +305,7 @@ fn webhook_verify(
     tolerance: f64,
     now: Option<i64>,
 ) -> PyResult<()> {
-    let tol = seconds("tolerance", Some(tolerance))?.unwrap_or(cmr::webhooks::DEFAULT_TOLERANCE);
+    let tol = cmr::webhooks::tolerance_from_secs(tolerance).map_err(|e| to_pyerr(py, &e))?;
     let r = match now {
         Some(now) => cmr::webhooks::verify_at(raw_body, &headers, secret, tol, now),
         None => cmr::webhooks::verify(raw_body, &headers, secret, tol),
@@ -325,6 +325,57 @@ fn webhook_parse(py: Python<'_>, raw_body: &[u8]) -> PyResult<String> {
 #[pyfunction]
 fn webhook_sign(secret: &str, timestamp: i64, raw_body: &[u8]) -> String {
     cmr::webhooks::sign(secret, timestamp, raw_body)
+}
+
+/// Check a de-duplication TTL (seconds); returns it, or raises `ValidationError`.
+#[pyfunction]
+fn webhook_dedupe_ttl(py: Python<'_>, ttl: f64) -> PyResult<f64> {
+    cmr::webhooks::dedupe_ttl_from_secs(ttl).map(|d| d.as_secs_f64()).map_err(|e| to_pyerr(py, &e))
+}
+
+/// The key an event id is stored under (raises `ValidationError` when empty).
+#[pyfunction]
+fn webhook_dedupe_key(py: Python<'_>, event_id: &str) -> PyResult<String> {
+    cmr::webhooks::dedupe_key(event_id).map_err(|e| to_pyerr(py, &e))
+}
+
+/// The id a parsed event (its whole body as JSON text) is de-duplicated on.
+#[pyfunction]
+fn webhook_event_key(raw_json: &str) -> PyResult<String> {
+    let v = parse_json("raw_json", Some(raw_json))?;
+    Ok(cmr::webhooks::event_key_of_value(&v))
+}
+
+/// The core's in-memory event de-duplicator (TTL, bounded, thread-safe).
+#[pyclass(frozen, module = "cmr._native")]
+struct EventDeduplicator {
+    inner: cmr::webhooks::EventDeduplicator,
+}
+
+#[pymethods]
+impl EventDeduplicator {
+    #[new]
+    #[pyo3(signature = (ttl, capacity))]
+    fn new(py: Python<'_>, ttl: f64, capacity: u64) -> PyResult<Self> {
+        let ttl = cmr::webhooks::dedupe_ttl_from_secs(ttl).map_err(|e| to_pyerr(py, &e))?;
+        let capacity = usize::try_from(capacity).unwrap_or(usize::MAX);
+        let inner = cmr::webhooks::EventDeduplicator::in_memory(ttl, capacity).map_err(|e| to_pyerr(py, &e))?;
+        Ok(EventDeduplicator { inner })
+    }
+
+    /// True when `event_id` was already seen within the TTL; else records it.
+    fn seen(&self, py: Python<'_>, event_id: &str) -> PyResult<bool> {
+        self.inner.seen(event_id).map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// Forget `event_id` so that its next delivery is processed.
+    fn forget(&self, py: Python<'_>, event_id: &str) -> PyResult<()> {
+        self.inner.forget(event_id).map_err(|e| to_pyerr(py, &e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("EventDeduplicator(ttl={})", self.inner.ttl().as_secs_f64())
+    }
 }
 
 /// The embedded sandbox server, running on the shared runtime.
@@ -426,6 +477,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(webhook_verify, m)?)?;
     m.add_function(wrap_pyfunction!(webhook_parse, m)?)?;
     m.add_function(wrap_pyfunction!(webhook_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook_dedupe_ttl, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook_dedupe_key, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook_event_key, m)?)?;
+    m.add_class::<EventDeduplicator>()?;
+    m.add("DEFAULT_DEDUPE_TTL", cmr::webhooks::DEFAULT_DEDUPE_TTL.as_secs_f64())?;
+    m.add("DEFAULT_DEDUPE_CAPACITY", cmr::webhooks::DEFAULT_DEDUPE_CAPACITY)?;
     m.add("__version__", cmr::VERSION)?;
     m.add("DEFAULT_API_KEY", cmr_sandbox::DEFAULT_API_KEY)?;
     m.add("SIGNATURE_HEADER", cmr::webhooks::SIGNATURE_HEADER)?;

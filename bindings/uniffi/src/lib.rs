@@ -1166,7 +1166,9 @@ pub fn webhook_timestamp_header() -> String {
 /// Verify a delivery: pass the **raw** body exactly as received, the request
 /// headers (names are case-insensitive) and the signing secret. Throws
 /// `SignatureVerification` on a bad/missing signature or a timestamp outside
-/// `toleranceSeconds` (default 300).
+/// `toleranceSeconds` (default 300; above 3650 days throws `Validation`).
+/// Accepted forms: docs/CONTRACTS.md section 1.1. The timestamp is not
+/// signed: de-duplicate with [`EventDeduplicator`].
 #[uniffi::export(default(tolerance_seconds = None))]
 pub fn verify_webhook(
     body: Vec<u8>,
@@ -1229,6 +1231,126 @@ pub fn construct_webhook_event(
 #[uniffi::export]
 pub fn sign_webhook(secret: String, timestamp: i64, body: Vec<u8>) -> String {
     cmr::webhooks::sign(&secret, timestamp, &body)
+}
+
+// --- event de-duplication ----------------------------------------------------
+
+/// Your own store of seen event ids (Redis `SET id 1 NX EX ttl`, a database
+/// unique key, ...), implemented in Kotlin or Swift and shared between
+/// processes and restarts.
+#[uniffi::export(with_foreign)]
+pub trait EventStore: Send + Sync {
+    /// Atomically: `true` if `event_id` was recorded less than its TTL ago;
+    /// otherwise record it for `ttl_seconds` and return `false`.
+    fn seen_or_insert(&self, event_id: String, ttl_seconds: u64) -> R<bool>;
+    /// Forget `event_id` so that its next delivery is processed.
+    fn forget(&self, event_id: String) -> R<()>;
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for CmrError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        cmr::Error::invalid(format!("the event store failed: {}", e.reason)).into()
+    }
+}
+
+/// Drops deliveries already seen, keyed on the event id (`eventId`): CMR may
+/// deliver an event more than once, and a captured delivery can be replayed
+/// with a fresh timestamp (the timestamp is not signed). In memory (the
+/// core's thread-safe store: ids expire after the TTL, at most `capacity`
+/// ids, the one closest to expiry dropped first when full) or over your own
+/// [`EventStore`].
+#[derive(uniffi::Object)]
+pub struct EventDeduplicator {
+    memory: Option<cmr::webhooks::EventDeduplicator>,
+    store: Option<Arc<dyn EventStore>>,
+    ttl: Duration,
+}
+
+impl fmt::Debug for EventDeduplicator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventDeduplicator").field("ttl", &self.ttl).finish_non_exhaustive()
+    }
+}
+
+// The constructors' `default(ttl_seconds = 604800, capacity = 100000)` must be the core's defaults.
+const _: () = assert!(cmr::webhooks::DEFAULT_DEDUPE_TTL.as_secs() == 604_800);
+const _: () = assert!(cmr::webhooks::DEFAULT_DEDUPE_CAPACITY == 100_000);
+
+fn dedupe_ttl(seconds: u64) -> R<Duration> {
+    Ok(cmr::webhooks::dedupe_ttl_from_secs(seconds as f64)?)
+}
+
+#[uniffi::export]
+impl EventDeduplicator {
+    /// In memory: `ttlSeconds` (default 7 days, at most 3650 days) and
+    /// `capacity` (default 100000, at most 10 million).
+    #[uniffi::constructor(default(ttl_seconds = 604800, capacity = 100000))]
+    pub fn new(ttl_seconds: u64, capacity: u64) -> R<Arc<Self>> {
+        let ttl = dedupe_ttl(ttl_seconds)?;
+        let capacity = usize::try_from(capacity).unwrap_or(usize::MAX);
+        let memory = cmr::webhooks::EventDeduplicator::in_memory(ttl, capacity)?;
+        Ok(Arc::new(EventDeduplicator { memory: Some(memory), store: None, ttl }))
+    }
+
+    /// Over your own store.
+    #[uniffi::constructor(default(ttl_seconds = 604800))]
+    pub fn with_store(store: Arc<dyn EventStore>, ttl_seconds: u64) -> R<Arc<Self>> {
+        Ok(Arc::new(EventDeduplicator { memory: None, store: Some(store), ttl: dedupe_ttl(ttl_seconds)? }))
+    }
+
+    /// How long ids are remembered, in seconds.
+    pub fn ttl_seconds(&self) -> u64 {
+        self.ttl.as_secs()
+    }
+
+    /// `true` when `eventId` was already seen within the TTL (skip the
+    /// delivery); otherwise records it and returns `false` (process it).
+    pub fn seen(&self, event_id: String) -> R<bool> {
+        match (&self.memory, &self.store) {
+            (Some(m), _) => Ok(m.seen(&event_id)?),
+            (None, Some(s)) => s.seen_or_insert(cmr::webhooks::dedupe_key(&event_id)?, self.ttl.as_secs()),
+            (None, None) => Ok(false),
+        }
+    }
+
+    /// Forget `eventId` (call it when handling the event failed, so that
+    /// CMR's redelivery is processed).
+    pub fn forget(&self, event_id: String) -> R<()> {
+        match (&self.memory, &self.store) {
+            (Some(m), _) => Ok(m.forget(&event_id)?),
+            (None, Some(s)) => s.forget(cmr::webhooks::dedupe_key(&event_id)?),
+            (None, None) => Ok(()),
+        }
+    }
+
+    /// `seen` on the event's id (`eventId`, else `id`, else a digest of the body).
+    pub fn is_duplicate(&self, event: WebhookEvent) -> R<bool> {
+        let raw: serde_json::Value = serde_json::from_str(&event.raw_json)
+            .map_err(|e| cmr::Error::invalid(format!("the event's rawJson is not JSON: {e}")))?;
+        self.seen(cmr::webhooks::event_key_of_value(&raw))
+    }
+}
+
+/// Verify, parse, then de-duplicate: `null`/`nil` for a delivery already
+/// seen (answer 200 and do nothing). `nowUnixSeconds` replaces the clock,
+/// for tests.
+#[uniffi::export(default(tolerance_seconds = None, now_unix_seconds = None))]
+pub fn verify_and_dedupe_webhook(
+    body: Vec<u8>,
+    headers: HashMap<String, String>,
+    secret: String,
+    dedupe: Arc<EventDeduplicator>,
+    tolerance_seconds: Option<u64>,
+    now_unix_seconds: Option<i64>,
+) -> R<Option<WebhookEvent>> {
+    let pairs = header_pairs(headers);
+    let tol = tolerance(tolerance_seconds);
+    match now_unix_seconds {
+        Some(now) => cmr::webhooks::verify_at(&body, pairs.as_slice(), &secret, tol, now)?,
+        None => cmr::webhooks::verify(&body, pairs.as_slice(), &secret, tol)?,
+    }
+    let event: WebhookEvent = cmr::webhooks::parse(&body)?.into();
+    Ok(if dedupe.is_duplicate(event.clone())? { None } else { Some(event) })
 }
 
 /// SDK version.

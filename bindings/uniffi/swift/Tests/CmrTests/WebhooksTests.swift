@@ -46,6 +46,54 @@ final class WebhooksTests: XCTestCase {
         }
     }
 
+    func testDedupeInMemory() throws {
+        let d = try EventDeduplicator()
+        XCTAssertEqual(d.ttlSeconds(), 7 * 86400)
+        XCTAssertEqual([try d.seen(eventId: "E1"), try d.seen(eventId: "E1"), try d.seen(eventId: "E2")], [false, true, false])
+        try d.forget(eventId: "E1")
+        XCTAssertFalse(try d.seen(eventId: "E1"))
+        XCTAssertThrowsError(try d.seen(eventId: "")) { e in XCTAssertEqual((e as? CmrError)?.kind, .validation) }
+        let small = try EventDeduplicator(ttlSeconds: 3600, capacity: 2)
+        XCTAssertEqual(try ["a", "b", "c", "c", "a"].map { try small.seen(eventId: $0) }, [false, false, false, true, false])
+        XCTAssertThrowsError(try EventDeduplicator(ttlSeconds: UInt64.max))
+        XCTAssertThrowsError(try verifyWebhookAt(body: Data(), headers: [:], secret: "s", nowUnixSeconds: 0, toleranceSeconds: UInt64.max)) { e in
+            XCTAssertEqual((e as? CmrError)?.kind, .validation)
+        }
+    }
+
+    final class MapStore: EventStore, @unchecked Sendable {
+        var data: [String: UInt64] = [:]
+        let lock = NSLock()
+        func seenOrInsert(eventId: String, ttlSeconds: UInt64) throws -> Bool {
+            lock.lock(); defer { lock.unlock() }
+            if data[eventId] != nil { return true }
+            data[eventId] = ttlSeconds
+            return false
+        }
+        func forget(eventId: String) throws {
+            lock.lock(); defer { lock.unlock() }
+            data[eventId] = nil
+        }
+    }
+
+    func testDedupeOverAUserStoreDropsAReplay() throws {
+        let v = try scenario("webhook_vectors.json")
+        let secret = v["secret"] as! String
+        let c = (v["cases"] as! [[String: Any]])[0]
+        let body = Data((c["body"] as! String).utf8)
+        let headers = c["headers"] as! [String: String]
+        let now = Int64(c["now"] as! Int)
+        let store = MapStore()
+        let d = try EventDeduplicator.withStore(store: store, ttlSeconds: 60)
+        let first = try verifyAndDedupeWebhook(body: body, headers: headers, secret: secret, dedupe: d, nowUnixSeconds: now)
+        XCTAssertEqual(first?.eventId, "6SSHBXWR3N4JEKGRQSG3KW3D76N6")
+        XCTAssertEqual(store.data, ["6SSHBXWR3N4JEKGRQSG3KW3D76N6": 60])
+        var replay = headers
+        replay["cmr-x-timestamp"] = String(now + 3600)
+        try verifyWebhookAt(body: body, headers: replay, secret: secret, nowUnixSeconds: now + 3600)
+        XCTAssertNil(try verifyAndDedupeWebhook(body: body, headers: replay, secret: secret, dedupe: d, nowUnixSeconds: now + 3600))
+    }
+
     func testSandboxOrderEventsVerifyAndParse() async throws {
         try Sandbox.shared.reset()
         let c = try client()

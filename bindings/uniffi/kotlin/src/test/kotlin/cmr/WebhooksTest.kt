@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestFactory
 import org.junit.jupiter.api.assertThrows
 import uniffi.cmr_uniffi.CmrException
+import uniffi.cmr_uniffi.EventDeduplicator
+import uniffi.cmr_uniffi.EventStore
+import uniffi.cmr_uniffi.verifyAndDedupeWebhook
 import uniffi.cmr_uniffi.WebhookEventData
 import uniffi.cmr_uniffi.constructWebhookEvent
 import uniffi.cmr_uniffi.parseWebhook
@@ -63,6 +66,73 @@ class WebhooksTest {
         assertTrue(data.dataJson.contains("\"x\":1"))
         assertThrows<CmrException.SignatureVerification> { constructWebhookEvent(body, headers, "other") }
         assertThrows<CmrException.Decode> { parseWebhook("not json".toByteArray()) }
+        Unit
+    }
+
+    @Test
+    fun aToleranceAboveTenYearsIsAValidationError() {
+        val v = scenario("webhook_vectors.json")
+        val case = v.getJSONArray("cases").getJSONObject(0)
+        val h = case.getJSONObject("headers")
+        val headers = h.keySet().associateWith { h.getString(it) }
+        val body = case.getString("body").toByteArray()
+        assertThrows<CmrException.Validation> { verifyWebhookAt(body, headers, v.getString("secret"), case.getLong("now"), ULong.MAX_VALUE) }
+        for (now in listOf(Long.MAX_VALUE, Long.MIN_VALUE, 0L)) {
+            assertThrows<CmrException.SignatureVerification> { verifyWebhookAt(body, headers, v.getString("secret"), now, 3650UL * 86400UL) }
+        }
+        Unit
+    }
+
+    @Test
+    fun dedupeInMemory() {
+        val d = EventDeduplicator()
+        assertEquals(7UL * 86400UL, d.ttlSeconds())
+        assertEquals(listOf(false, true, false), listOf(d.seen("E1"), d.seen("E1"), d.seen("E2")))
+        d.forget("E1")
+        assertEquals(false, d.seen("E1"))
+        assertThrows<CmrException.Validation> { d.seen("") }
+        val zero = EventDeduplicator(0UL)
+        assertEquals(listOf(false, false), listOf(zero.seen("E"), zero.seen("E")), "a 0 s TTL forgets at once")
+        val small = EventDeduplicator(3600UL, 2UL)
+        assertEquals(listOf(false, false, false, true), listOf(small.seen("a"), small.seen("b"), small.seen("c"), small.seen("c")))
+        assertEquals(false, small.seen("a"), "the oldest id was dropped to stay within capacity")
+        assertThrows<CmrException.Validation> { EventDeduplicator(ULong.MAX_VALUE) }
+        assertThrows<CmrException.Validation> { EventDeduplicator(60UL, 0UL) }
+        Unit
+    }
+
+    private class MapStore : EventStore {
+        val data = java.util.concurrent.ConcurrentHashMap<String, ULong>()
+        override fun seenOrInsert(eventId: String, ttlSeconds: ULong): Boolean = data.putIfAbsent(eventId, ttlSeconds) != null
+        override fun forget(eventId: String) {
+            data.remove(eventId)
+        }
+    }
+
+    @Test
+    fun dedupeOverAUserStoreAndReplays() {
+        val v = scenario("webhook_vectors.json")
+        val secret = v.getString("secret")
+        val case = v.getJSONArray("cases").getJSONObject(0)
+        val h = case.getJSONObject("headers")
+        val headers = h.keySet().associateWith { h.getString(it) }
+        val body = case.getString("body").toByteArray()
+        val now = case.getLong("now")
+        val store = MapStore()
+        val d = EventDeduplicator.withStore(store, 60UL)
+        val first = verifyAndDedupeWebhook(body, headers, secret, d, null, now)
+        assertEquals("6SSHBXWR3N4JEKGRQSG3KW3D76N6", first?.eventId)
+        assertEquals(mapOf("6SSHBXWR3N4JEKGRQSG3KW3D76N6" to 60UL), store.data.toMap())
+        // A replay with a fresh timestamp verifies (the timestamp is not signed) but is dropped.
+        val replay = headers + ("cmr-x-timestamp" to (now + 3600).toString())
+        verifyWebhookAt(body, replay, secret, now + 3600)
+        assertEquals(null, verifyAndDedupeWebhook(body, replay, secret, d, null, now + 3600))
+        d.forget("6SSHBXWR3N4JEKGRQSG3KW3D76N6")
+        assertTrue(store.data.isEmpty())
+        assertEquals(false, d.isDuplicate(parseWebhook(body)))
+        assertEquals(true, d.isDuplicate(parseWebhook(body)))
+        assertEquals(false, d.seen("x".repeat(1000)))
+        assertTrue(store.data.keys.any { it.startsWith("sha256:") && it.length == 71 })
         Unit
     }
 
