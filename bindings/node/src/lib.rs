@@ -281,17 +281,17 @@ pub fn webhook_verify(
 ) -> std::result::Result<(), napi::Error<CmrStatus>> {
     let body = raw_bytes(&raw_body);
     let tol = tolerance(tolerance_sec)?;
-    match now {
+    cmr::error::catch_unwind_sync(|| match now {
         Some(n) => cmr::webhooks::verify_at(body, &headers, &secret, tol, n),
         None => cmr::webhooks::verify(body, &headers, &secret, tol),
-    }
+    })
     .map_err(to_napi_coded)
 }
 
 /// Parse a webhook body into `{event, eventId, data: {type, data}, raw}` (JSON).
 #[napi]
 pub fn webhook_parse(raw_body: Either<Buffer, String>) -> std::result::Result<String, napi::Error<CmrStatus>> {
-    let ev = cmr::webhooks::parse(raw_bytes(&raw_body)).map_err(to_napi_coded)?;
+    let ev = cmr::error::catch_unwind_sync(|| cmr::webhooks::parse(raw_bytes(&raw_body))).map_err(to_napi_coded)?;
     to_json(&ev).map_err(to_napi_coded)
 }
 
@@ -306,12 +306,12 @@ pub fn webhook_construct_event(
 ) -> std::result::Result<String, napi::Error<CmrStatus>> {
     let body = raw_bytes(&raw_body);
     let tol = tolerance(tolerance_sec)?;
-    match now {
+    cmr::error::catch_unwind_sync(|| match now {
         Some(n) => cmr::webhooks::verify_at(body, &headers, &secret, tol, n),
         None => cmr::webhooks::verify(body, &headers, &secret, tol),
-    }
+    })
     .map_err(to_napi_coded)?;
-    let ev = cmr::webhooks::parse(body).map_err(to_napi_coded)?;
+    let ev = cmr::error::catch_unwind_sync(|| cmr::webhooks::parse(body)).map_err(to_napi_coded)?;
     to_json(&ev).map_err(to_napi_coded)
 }
 

@@ -306,10 +306,10 @@ fn webhook_verify(
     now: Option<i64>,
 ) -> PyResult<()> {
     let tol = cmr::webhooks::tolerance_from_secs(tolerance).map_err(|e| to_pyerr(py, &e))?;
-    let r = match now {
+    let r = cmr::error::catch_unwind_sync(|| match now {
         Some(now) => cmr::webhooks::verify_at(raw_body, &headers, secret, tol, now),
         None => cmr::webhooks::verify(raw_body, &headers, secret, tol),
-    };
+    });
     r.map_err(|e| to_pyerr(py, &e))
 }
 
@@ -317,7 +317,7 @@ fn webhook_verify(
 /// `{event, eventId, data: {type, data}, raw}`.
 #[pyfunction]
 fn webhook_parse(py: Python<'_>, raw_body: &[u8]) -> PyResult<String> {
-    let ev = cmr::webhooks::parse(raw_body).map_err(|e| to_pyerr(py, &e))?;
+    let ev = cmr::error::catch_unwind_sync(|| cmr::webhooks::parse(raw_body)).map_err(|e| to_pyerr(py, &e))?;
     to_json_text(&ev)
 }
 

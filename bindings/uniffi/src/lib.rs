@@ -1176,12 +1176,12 @@ pub fn verify_webhook(
     secret: String,
     tolerance_seconds: Option<u64>,
 ) -> R<()> {
-    Ok(cmr::webhooks::verify(
+    Ok(cmr::error::catch_unwind_sync(|| cmr::webhooks::verify(
         &body,
         header_pairs(headers).as_slice(),
         &secret,
         tolerance(tolerance_seconds),
-    )?)
+    ))?)
 }
 
 /// [`verify_webhook`] with an explicit "now" (Unix seconds), for tests.
@@ -1193,20 +1193,20 @@ pub fn verify_webhook_at(
     now_unix_seconds: i64,
     tolerance_seconds: Option<u64>,
 ) -> R<()> {
-    Ok(cmr::webhooks::verify_at(
+    Ok(cmr::error::catch_unwind_sync(|| cmr::webhooks::verify_at(
         &body,
         header_pairs(headers).as_slice(),
         &secret,
         tolerance(tolerance_seconds),
         now_unix_seconds,
-    )?)
+    ))?)
 }
 
 /// Parse a delivery body (without verifying it). Unknown event names give
 /// `WebhookEventData.Unknown`; a body that is not an event throws `Decode`.
 #[uniffi::export]
 pub fn parse_webhook(body: Vec<u8>) -> R<WebhookEvent> {
-    Ok(cmr::webhooks::parse(&body)?.into())
+    Ok(cmr::error::catch_unwind_sync(|| cmr::webhooks::parse(&body))?.into())
 }
 
 /// Verify, then parse.
@@ -1218,12 +1218,9 @@ pub fn construct_webhook_event(
     tolerance_seconds: Option<u64>,
 ) -> R<WebhookEvent> {
     let pairs = header_pairs(headers);
-    Ok(cmr::webhooks::construct_event(
-        &body,
-        pairs.as_slice(),
-        &secret,
-        tolerance(tolerance_seconds),
-    )?
+    Ok(cmr::error::catch_unwind_sync(|| {
+        cmr::webhooks::construct_event(&body, pairs.as_slice(), &secret, tolerance(tolerance_seconds))
+    })?
     .into())
 }
 
