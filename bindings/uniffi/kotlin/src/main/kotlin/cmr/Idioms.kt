@@ -67,21 +67,29 @@ data class CmrErrorInfo(
     val path: String?,
     val body: String?,
     val retryAfterSeconds: Double?,
+    /** Whether `body` was cut to 64 KiB. */
+    val bodyTruncated: Boolean = false,
+    /** `Location` of a redirect the client refused to follow. */
+    val location: String? = null,
+    /** Whether the server may have received the request (a write may have been applied). */
+    val mayHaveBeenSent: Boolean = false,
 )
 
 /** The common fields of any variant: `catch (e: CmrException) { e.info.status }`. */
 val CmrException.info: CmrErrorInfo
     get() = when (this) {
-        is CmrException.Authentication -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.PermissionDenied -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.NotFound -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Conflict -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Validation -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.PaymentRequired -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.RateLimited -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Server -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Network -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Timeout -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.Decode -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
-        is CmrException.SignatureVerification -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds)
+        is CmrException.Authentication -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.PermissionDenied -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.NotFound -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.Conflict -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.Validation -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.PaymentRequired -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.RateLimited -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.Server -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.Network -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.Timeout -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.Decode -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.SignatureVerification -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.Redirect -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
+        is CmrException.Internal -> CmrErrorInfo(code, detail, status, method, path, body, retryAfterSeconds, bodyTruncated, location, mayHaveBeenSent)
     }
