@@ -20,6 +20,8 @@ public enum CmrErrorKind: String, CaseIterable, Sendable {
     case timeout
     case decode
     case signatureVerification
+    case redirect
+    case `internal`
 }
 
 /// The fields every case carries.
@@ -31,6 +33,12 @@ public struct CmrErrorInfo: Equatable, Sendable {
     public let path: String?
     public let body: String?
     public let retryAfterSeconds: Double?
+    /// Whether `body` was cut to 64 KiB.
+    public let bodyTruncated: Bool
+    /// `Location` of a redirect the client refused to follow.
+    public let location: String?
+    /// Whether the server may have received the request (a write may have been applied).
+    public let mayHaveBeenSent: Bool
 }
 
 extension CmrError {
@@ -48,24 +56,31 @@ extension CmrError {
         case .Timeout: return .timeout
         case .Decode: return .decode
         case .SignatureVerification: return .signatureVerification
+        case .Redirect: return .redirect
+        case .Internal: return .internal
         }
     }
 
     public var info: CmrErrorInfo {
         switch self {
-        case let .Authentication(code, detail, status, method, path, body, retry),
-             let .PermissionDenied(code, detail, status, method, path, body, retry),
-             let .NotFound(code, detail, status, method, path, body, retry),
-             let .Conflict(code, detail, status, method, path, body, retry),
-             let .Validation(code, detail, status, method, path, body, retry),
-             let .PaymentRequired(code, detail, status, method, path, body, retry),
-             let .RateLimited(code, detail, status, method, path, body, retry),
-             let .Server(code, detail, status, method, path, body, retry),
-             let .Network(code, detail, status, method, path, body, retry),
-             let .Timeout(code, detail, status, method, path, body, retry),
-             let .Decode(code, detail, status, method, path, body, retry),
-             let .SignatureVerification(code, detail, status, method, path, body, retry):
-            return CmrErrorInfo(code: code, detail: detail, status: status, method: method, path: path, body: body, retryAfterSeconds: retry)
+        case let .Authentication(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .PermissionDenied(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .NotFound(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Conflict(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Validation(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .PaymentRequired(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .RateLimited(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Server(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Network(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Timeout(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Decode(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .SignatureVerification(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Redirect(code, detail, status, method, path, body, truncated, retry, location, sent),
+             let .Internal(code, detail, status, method, path, body, truncated, retry, location, sent):
+            return CmrErrorInfo(
+                code: code, detail: detail, status: status, method: method, path: path, body: body,
+                retryAfterSeconds: retry, bodyTruncated: truncated, location: location, mayHaveBeenSent: sent
+            )
         }
     }
 
