@@ -316,8 +316,21 @@ export class WalletResource extends Resource {
   }
 }
 
+/**
+ * A whole number of retries, checked before the addon sees it: its `u32`
+ * conversion would silently turn `NaN` into 0, `1.5` into 1 and `-1` into
+ * 4294967295. The core checks the upper bound.
+ */
+function retries(v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw new ValidationError({ code: 'validation', message: `maxRetries must be a non-negative whole number, got ${String(v)}` });
+  }
+  return v;
+}
+
 function nativeOptions(o: RequestOptions): native.NativeRequestOptions {
-  return { timeoutMs: o.timeoutMs, maxRetries: o.maxRetries, headers: o.headers };
+  return { timeoutMs: o.timeoutMs, maxRetries: retries(o.maxRetries), headers: o.headers };
 }
 
 /**
@@ -365,7 +378,7 @@ export class Client {
         sandbox: o.sandbox,
         timeoutMs: o.timeoutMs,
         connectTimeoutMs: o.connectTimeoutMs,
-        maxRetries: o.maxRetries,
+        maxRetries: retries(o.maxRetries),
         retryBaseDelayMs: o.retryBaseDelayMs,
         retryMaxDelayMs: o.retryMaxDelayMs,
         requestsPerSecond: o.requestsPerSecond,

@@ -48,7 +48,7 @@ for (const c of cases) {
 }
 
 test('every code of the contract has a class under CmrError', () => {
-  const codes = ['authentication', 'permission', 'not_found', 'conflict', 'validation', 'payment_required', 'rate_limited', 'server', 'network', 'timeout', 'decode', 'signature'];
+  const codes = ['authentication', 'permission', 'not_found', 'conflict', 'validation', 'payment_required', 'rate_limited', 'server', 'network', 'timeout', 'decode', 'signature', 'redirect', 'internal'];
   assert.deepEqual(Object.keys(cmr.ERROR_CLASSES).sort(), [...codes].sort());
   for (const code of codes) {
     const e = new cmr.ERROR_CLASSES[code]({ code, message: 'm', status: 400, method: 'GET', path: '/x', body: '{}' });

@@ -39,14 +39,18 @@ def _body(body: Any) -> Optional[str]:
     return None if body is None else json.dumps(dump(body))
 
 
-def _count(name: str, v: Optional[int]) -> Optional[int]:
+def _count(name: str, v: Optional[int], limit: int = 2**53) -> Optional[int]:
     """A non-negative whole number from the user, checked before the native
-    layer sees it (which would raise a bare OverflowError)."""
+    layer sees it (which would raise a bare OverflowError above ``limit``, the
+    native type's range; the core checks the real bounds)."""
     if v is None:
         return None
-    if isinstance(v, bool) or not isinstance(v, int) or v < 0 or v > 2**53:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0 or v > limit:
         raise ValidationError(f"{name} must be a non-negative whole number, got {v!r}", code="validation")
     return v
+
+
+_U32_MAX = 2**32 - 1  # max_retries is a u32 in the native layer
 
 
 class _Base:
@@ -93,7 +97,7 @@ class _Base:
                 sandbox=sandbox,
                 timeout=timeout,
                 connect_timeout=connect_timeout,
-                max_retries=_count("max_retries", max_retries),
+                max_retries=_count("max_retries", max_retries, _U32_MAX),
                 retry_base_delay=retry_base_delay,
                 retry_max_delay=retry_max_delay,
                 retry_after_cap=retry_after_cap,
@@ -122,7 +126,7 @@ class _Base:
     ) -> _nat.NativeClient:
         return self._native.with_options(
             timeout=timeout,
-            max_retries=_count("max_retries", max_retries),
+            max_retries=_count("max_retries", max_retries, _U32_MAX),
             headers=list(headers.items()) if headers else None,
         )
 

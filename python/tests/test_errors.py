@@ -28,6 +28,8 @@ ALL_CLASSES = {
     "timeout": cmr.TimeoutError,
     "decode": cmr.DecodeError,
     "signature": cmr.SignatureVerificationError,
+    "redirect": cmr.RedirectError,
+    "internal": cmr.InternalError,
 }
 
 
@@ -76,7 +78,8 @@ def test_error_scenarios(case: dict[str, Any], mode: str, sb: Sandbox) -> None:
 
 
 def test_every_code_has_its_class_and_the_classes_are_distinct() -> None:
-    assert len(set(ALL_CLASSES.values())) == 12
+    assert len(set(ALL_CLASSES.values())) == 14
+    assert set(ALL_CLASSES.values()) == {getattr(cmr, n) for n in cmr.__all__ if n.endswith("Error") and n != "CmrError"}
     for code, cls in ALL_CLASSES.items():
         assert issubclass(cls, cmr.CmrError) and cls.code == code
         assert cmr._errors._from_native(code, "m", None, None, None, None, None, False).__class__ is cls
