@@ -789,6 +789,9 @@ pub struct SandboxCmd {
     /// Turn CMR's 5 requests/second limit off.
     #[arg(long)]
     pub no_rate_limit: bool,
+    /// Most items per batch request (dns add records, mailbox updates); bigger batches answer 400.
+    #[arg(long, default_value_t = cmr_sandbox::DEFAULT_MAX_BATCH)]
+    pub max_batch: usize,
     /// Deliver webhooks to this URL.
     #[arg(long)]
     pub webhook_url: Option<String>,

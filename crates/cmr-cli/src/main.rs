@@ -348,6 +348,7 @@ async fn run_sandbox(s: SandboxCmd) -> CliResult<()> {
         rate_limit: if s.no_rate_limit { None } else { Some(5) },
         webhook_url: s.webhook_url.clone(),
         data_file: s.data.clone(),
+        max_batch: s.max_batch.max(1),
         ..Default::default()
     };
     let sb = cmr_sandbox::Sandbox::start(opts).await.map_err(|e| failed(format!("could not start the sandbox: {e}")))?;

@@ -166,7 +166,7 @@ async fn webhooks(State(s): S) -> Response {
 
 fn config_json(s: &Shared) -> Value {
     let c = s.config.lock();
-    json!({"webhookUrl": c.webhook_url, "rateLimit": c.rate_limit, "webhookSecretSet": !c.webhook_secret.is_empty()})
+    json!({"webhookUrl": c.webhook_url, "rateLimit": c.rate_limit, "maxBatch": c.max_batch, "webhookSecretSet": !c.webhook_secret.is_empty()})
 }
 
 async fn get_config(State(s): S) -> Response {
@@ -179,8 +179,8 @@ async fn put_config(State(s): S, req: Request) -> Response {
         Err(r) => return r.into_response(),
     };
     for k in m.keys() {
-        if !["webhookUrl", "rateLimit", "webhookSecret"].contains(&k.as_str()) {
-            return Reply::err(400, format!("Unknown config field '{k}' (webhookUrl, rateLimit, webhookSecret)")).into_response();
+        if !["webhookUrl", "rateLimit", "maxBatch", "webhookSecret"].contains(&k.as_str()) {
+            return Reply::err(400, format!("Unknown config field '{k}' (webhookUrl, rateLimit, maxBatch, webhookSecret)")).into_response();
         }
     }
     let url = match m.get("webhookUrl") {
@@ -197,6 +197,13 @@ async fn put_config(State(s): S, req: Request) -> Response {
             None => return Reply::err(400, "rateLimit must be a positive integer or null (off)").into_response(),
         },
     };
+    let max_batch = match m.get("maxBatch") {
+        None => None,
+        Some(v) => match v.as_u64().filter(|n| *n > 0 && *n <= 1_000_000) {
+            Some(n) => Some(n as usize),
+            None => return Reply::err(400, "maxBatch must be a positive integer").into_response(),
+        },
+    };
     let secret = match m.get("webhookSecret") {
         None => None,
         Some(Value::String(x)) if !x.is_empty() => Some(x.clone()),
@@ -209,6 +216,9 @@ async fn put_config(State(s): S, req: Request) -> Response {
         }
         if let Some(r) = rate {
             c.rate_limit = r;
+        }
+        if let Some(n) = max_batch {
+            c.max_batch = n;
         }
         if let Some(x) = secret {
             c.webhook_secret = x;

@@ -260,7 +260,11 @@ async fn api_handler(shared: Arc<Shared>, route: &'static Route, req: Request) -
         }
     };
 
-    // 5. Dispatch under the world lock.
+    // 5. Dispatch under the world lock (batches over the limit refused first).
+    if let Err(reply) = crate::api::check_batch(route, &body, shared.config.lock().max_batch) {
+        shared.log_request(log(reply.status, None));
+        return reply.into_response();
+    }
     let r = Req { route, query, body };
     let reply = {
         let mut w = shared.world.lock();

@@ -319,6 +319,8 @@ pub struct Config {
     pub webhook_url: Option<String>,
     pub webhook_secret: String,
     pub rate_limit: Option<u32>,
+    /// Most items in one batch request (`dns.add` records, `mailboxData` array).
+    pub max_batch: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -366,9 +368,10 @@ pub struct RequestLog {
 /// Requests kept in the log (oldest dropped first).
 pub const REQUEST_LOG_CAP: usize = 10_000;
 
+/// Arrival times of a key's requests accepted in the last second.
+#[derive(Default)]
 pub struct Bucket {
-    pub tokens: f64,
-    pub last: std::time::Instant,
+    pub accepted: VecDeque<std::time::Instant>,
 }
 
 /// Everything the server's tasks share.
@@ -399,6 +402,7 @@ impl Shared {
             webhook_url: opts.webhook_url.clone(),
             webhook_secret: opts.webhook_secret.clone().unwrap_or_else(|| opts.api_key.clone()),
             rate_limit: opts.rate_limit.filter(|n| *n > 0),
+            max_batch: opts.max_batch.max(1),
         };
         let (db, world) = match &opts.data_file {
             Some(path) => {
@@ -470,20 +474,24 @@ impl Shared {
         r.push_back(entry);
     }
 
-    /// Take one token of `key`'s bucket; `Err(retry_after_secs)` when empty.
+    /// CMR's limit: at most `rate` accepted requests of a key in any rolling
+    /// second (refused ones do not count). `Err(retry_after_secs)` when full.
     pub fn rate_limit(&self, key: &str) -> Result<(), u64> {
         let Some(rate) = self.config.lock().rate_limit else { return Ok(()) };
-        let rate = rate as f64;
+        let window = std::time::Duration::from_secs(1);
         let mut map = self.limiter.lock();
         let now = std::time::Instant::now();
-        let b = map.entry(key.to_string()).or_insert(Bucket { tokens: rate, last: now });
-        b.tokens = (b.tokens + now.duration_since(b.last).as_secs_f64() * rate).min(rate);
-        b.last = now;
-        if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
+        let b = map.entry(key.to_string()).or_default();
+        while b.accepted.front().is_some_and(|t| now.duration_since(*t) >= window) {
+            b.accepted.pop_front();
+        }
+        if b.accepted.len() < rate as usize {
+            b.accepted.push_back(now);
             Ok(())
         } else {
-            Err(((1.0 - b.tokens) / rate).ceil().max(1.0) as u64)
+            // Whole seconds (the header's unit) until the oldest leaves the window.
+            let free_in = b.accepted.front().map_or(window, |t| window.saturating_sub(now.duration_since(*t)));
+            Err(free_in.as_secs_f64().ceil().max(1.0) as u64)
         }
     }
 }
