@@ -24,7 +24,10 @@
 //! sent. Otherwise (fewer records, a 4xx on a multi-record batch, or a lost
 //! answer) the domain's records are listed once and each input is looked for
 //! by host, type and value (DMARC: every given tag present, since CMR adds its
-//! defaults). Found records are successes. A refused batch whose records are
+//! defaults). Found records are successes. After an answered 5xx, a record
+//! not found was not applied (`dns.add` is synchronous): it fails. After a
+//! lost answer (timeout, broken connection) it is `MaybeApplied`: the server
+//! may still be working on it. A refused batch whose records are
 //! not found is split in halves and sent again until each refused record
 //! stands alone with its own error message. A lookup cannot tell a record we
 //! added from an identical one that already existed; either way the record is
@@ -154,7 +157,7 @@ fn dmarc_tags(v: &str) -> Vec<String> {
 }
 
 /// Is `rec` the record described by (type, host, value[, priority])?
-pub(crate) fn record_matches(t: &RecordType, host: &str, value: &str, priority: Option<u32>, rec: &DnsRecord) -> bool {
+pub fn record_matches(t: &RecordType, host: &str, value: &str, priority: Option<u32>, rec: &DnsRecord) -> bool {
     if !rec.record_type.as_str().eq_ignore_ascii_case(t.as_str()) || norm_host(&rec.host) != norm_host(host) {
         return false;
     }
@@ -306,6 +309,14 @@ pub async fn add_dns_records(
                             // Not applied: split until each refusal stands alone.
                             let half = left.len().div_ceil(2).max(1);
                             push_front_chunks(&mut queue, &domain, &left, half);
+                        } else if e.status().is_some() {
+                            // The server answered (5xx): it is done with the
+                            // request, and `dns.add` is synchronous, so a record
+                            // it does not list was not applied.
+                            for i in left {
+                                let m = format!("{} (not applied: checked by lookup)", e.message());
+                                t.done(i, BulkItemStatus::Failed, Some(m), None);
+                            }
                         } else {
                             for i in left {
                                 let m = format!("sent, answer lost ({}); not found by lookup yet", e.message());
@@ -350,8 +361,8 @@ pub async fn find_dns_record(
 
 // ------------------------------------------------------------- mailboxes --
 
-/// Does `m` show every field `c` changes? (`None` = cannot tell: no field we can compare.)
-pub(crate) fn mailbox_shows(c: &MailboxUpdate, m: &Mailbox) -> bool {
+/// Does `m` show every field `c` changes?
+pub fn mailbox_shows(c: &MailboxUpdate, m: &Mailbox) -> bool {
     let eq = |want: &Option<String>, got: &Option<String>| match want {
         None => true,
         Some(w) => got.as_deref().map(str::trim) == Some(w.trim()),
