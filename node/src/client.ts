@@ -182,6 +182,21 @@ export class Dns extends Resource {
   delete(args: UserRef & { recordId: string }, opts?: RequestOptions): Promise<M.Ack> {
     return this.call('dns.delete', args, opts);
   }
+  /**
+   * Add many records (any domains of the user) in few requests, paced at CMR's
+   * 5 req/s. One result per record, in input order: `succeeded`, `failed` (not
+   * applied) or `maybe_applied` (check with {@link Dns.find} before resending).
+   */
+  addMany(args: UserRef & { records: M.BulkDnsRecord[]; batchSize?: number }, opts?: RequestOptions): Promise<M.BulkResult> {
+    return this.call('dns.add_many', args, opts);
+  }
+  /** Was it applied? The record with this type, host and value, or `null`. */
+  find(
+    args: UserRef & { domain: string; recordType: M.RecordType; host: string; value: string },
+    opts?: RequestOptions,
+  ): Promise<M.DnsRecord | null> {
+    return this.call('dns.find', args, opts);
+  }
 }
 
 /** Orders of domains and mailboxes. */
@@ -244,6 +259,10 @@ export class Mailboxes extends Resource {
   }
   updateMany(args: UserRef & { mailboxData: M.MailboxUpdate[] }, opts?: RequestOptions): Promise<M.MailboxUpdateResult> {
     return this.call('mailboxes.update_many', args, opts);
+  }
+  /** Apply many mailbox changes in few requests, paced at CMR's 5 req/s; one result per change, in input order. */
+  updateAll(args: UserRef & { changes: M.MailboxUpdate[]; batchSize?: number }, opts?: RequestOptions): Promise<M.BulkResult> {
+    return this.call('mailboxes.update_all', args, opts);
   }
   remove(args: UserRef & { mailboxId: string }, opts?: RequestOptions): Promise<M.Ack> {
     return this.call('mailboxes.remove', args, opts);

@@ -2,6 +2,49 @@
 // Do not edit: change the Rust model, then run `python3 node/scripts/gen-models.py`.
 /* eslint-disable */
 
+/** What became of one input item of a bulk job. */
+export type BulkItemStatus = 'succeeded' | 'failed' | 'maybe_applied' | (string & {});
+
+/** A DNS record to add, with its domain (input of `dns.add_many`). */
+export interface BulkDnsRecord {
+  domain: string;
+  host: string;
+  value: string;
+  recordType: RecordType;
+  priority?: number;
+  excludedDMARCtags?: string[];
+}
+
+/** The outcome of one input item, at its position in the input. */
+export interface BulkItemResult {
+  /** Position of the item in the input list (0-based). */
+  index: number;
+  status: BulkItemStatus;
+  /** The server's message (failures), or how the outcome was established. */
+  message?: string;
+  /** `recordId` of a created DNS record, `mailboxId` of a changed mailbox. */
+  id?: string;
+}
+
+/** Per-item results of a bulk job, in input order, plus counts. */
+export interface BulkResult {
+  items: BulkItemResult[];
+  succeeded: number;
+  failed: number;
+  maybeApplied: number;
+  /** Requests sent (writes, lookups and splits included; retries of a 429 not). */
+  requests: number;
+}
+
+/** Options of a bulk job. */
+export interface BulkOptions {
+  /**
+   * Items per request (default 50, at most 1000). Halved for the rest of
+   * the job when the server answers "too many".
+   */
+  batchSize?: number;
+}
+
 /**
  * Answer of an operation that returns no data: the server's message and,
  * for asynchronous operations, the `actionId` its webhooks will carry.

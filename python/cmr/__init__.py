@@ -49,7 +49,8 @@ _MODELS = (
     "MailboxUpdate MailboxUpdateItem MailboxUpdateResult Subscription PlatformLogin PlatformMetadata "
     "CredentialCreated PlatformCredential PlatformConnection PrewarmupMailbox PrewarmupDomain "
     "PrewarmupItem PrewarmupOrderCreated Wallet ServiceProvider BillingCycle RecordType DomainStatus "
-    "MailboxStatus OrderState SubscriptionStatus PlatformApp SandboxScenario"
+    "MailboxStatus OrderState SubscriptionStatus PlatformApp SandboxScenario "
+    "BulkItemStatus BulkDnsRecord BulkItemResult BulkResult"
 ).split()
 
 _LAZY = {

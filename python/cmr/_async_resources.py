@@ -12,6 +12,8 @@ from ._base import AsyncPage, camel, dump
 from ._models import (
     Ack,
     BillingCycle,
+    BulkDnsRecord,
+    BulkResult,
     Country,
     CredentialCreated,
     DnsRecord,
@@ -237,6 +239,24 @@ class AsyncDns(_Resource):
     async def delete(self, *, user_id: str, record_id: str) -> Ack:
         return await self._c._call("dns.delete", _args(locals()), Ack.from_dict)
 
+    async def add_many(
+        self,
+        *,
+        user_id: str,
+        records: Sequence[Union[BulkDnsRecord, Mapping[str, Any]]],
+        batch_size: Optional[int] = None,
+    ) -> BulkResult:
+        """Add many records (any domains of the user) in few requests, paced at
+        CMR's 5 req/s. One result per record, in input order: ``succeeded``,
+        ``failed`` (not applied) or ``maybe_applied`` (check with :meth:`find`)."""
+        return await self._c._call("dns.add_many", _args(locals()), BulkResult.from_dict)
+
+    async def find(
+        self, *, user_id: str, domain: str, record_type: Union[RecordType, str], host: str, value: str
+    ) -> Optional[DnsRecord]:
+        """Was it applied? The record with this type, host and value, or ``None``."""
+        return await self._c._call("dns.find", _args(locals()), lambda v: None if v is None else DnsRecord.from_dict(v))
+
 
 class AsyncOrders(_Resource):
     """Orders of domains and mailboxes."""
@@ -364,6 +384,17 @@ class AsyncMailboxes(_Resource):
     ) -> MailboxUpdateResult:
         """Bulk update; ``results`` holds one outcome per mailbox."""
         return await self._c._call("mailboxes.update_many", _args(locals()), MailboxUpdateResult.from_dict)
+
+    async def update_all(
+        self,
+        *,
+        user_id: str,
+        changes: Sequence[Union[MailboxUpdate, Mapping[str, Any]]],
+        batch_size: Optional[int] = None,
+    ) -> BulkResult:
+        """Apply many mailbox changes in few requests, paced at CMR's 5 req/s.
+        One result per change, in input order (see :class:`BulkResult`)."""
+        return await self._c._call("mailboxes.update_all", _args(locals()), BulkResult.from_dict)
 
     async def remove(self, *, user_id: str, mailbox_id: str) -> Ack:
         return await self._c._call("mailboxes.remove", _args(locals()), Ack.from_dict)

@@ -357,6 +357,47 @@ class MailboxUpdateResult(Model):
     results: list[MailboxUpdateItem] = field(default_factory=list)
 
 
+# --------------------------------------------------------------------------- bulk
+
+
+class BulkItemStatus(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    MAYBE_APPLIED = "maybe_applied"
+
+
+@_m
+class BulkDnsRecord(Model):
+    """A record to add with its domain (``dns.add_many``)."""
+
+    domain: str
+    host: str
+    value: str
+    record_type: Union[RecordType, str]
+    priority: Optional[int] = None
+    excluded_dmarc_tags: Optional[list[str]] = None
+
+
+@_m
+class BulkItemResult(Model):
+    """Outcome of the input item at ``index``: ``succeeded``, ``failed`` (not
+    applied; ``message`` says why) or ``maybe_applied`` (check before resending)."""
+
+    index: int = 0
+    status: Union[BulkItemStatus, str] = "failed"
+    message: Optional[str] = None
+    id: Optional[str] = None
+
+
+@_m
+class BulkResult(Model):
+    items: list[BulkItemResult] = field(default_factory=list)
+    succeeded: int = 0
+    failed: int = 0
+    maybe_applied: int = 0
+    requests: int = 0
+
+
 # --------------------------------------------------------------------------- subscriptions
 
 

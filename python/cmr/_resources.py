@@ -14,6 +14,8 @@ from ._base import SyncPage, camel, dump
 from ._models import (
     Ack,
     BillingCycle,
+    BulkDnsRecord,
+    BulkResult,
     Country,
     CredentialCreated,
     DnsRecord,
@@ -239,6 +241,24 @@ class Dns(_Resource):
     def delete(self, *, user_id: str, record_id: str) -> Ack:
         return self._c._call("dns.delete", _args(locals()), Ack.from_dict)
 
+    def add_many(
+        self,
+        *,
+        user_id: str,
+        records: Sequence[Union[BulkDnsRecord, Mapping[str, Any]]],
+        batch_size: Optional[int] = None,
+    ) -> BulkResult:
+        """Add many records (any domains of the user) in few requests, paced at
+        CMR's 5 req/s. One result per record, in input order: ``succeeded``,
+        ``failed`` (not applied) or ``maybe_applied`` (check with :meth:`find`)."""
+        return self._c._call("dns.add_many", _args(locals()), BulkResult.from_dict)
+
+    def find(
+        self, *, user_id: str, domain: str, record_type: Union[RecordType, str], host: str, value: str
+    ) -> Optional[DnsRecord]:
+        """Was it applied? The record with this type, host and value, or ``None``."""
+        return self._c._call("dns.find", _args(locals()), lambda v: None if v is None else DnsRecord.from_dict(v))
+
 
 class Orders(_Resource):
     """Orders of domains and mailboxes."""
@@ -366,6 +386,17 @@ class Mailboxes(_Resource):
     ) -> MailboxUpdateResult:
         """Bulk update; ``results`` holds one outcome per mailbox."""
         return self._c._call("mailboxes.update_many", _args(locals()), MailboxUpdateResult.from_dict)
+
+    def update_all(
+        self,
+        *,
+        user_id: str,
+        changes: Sequence[Union[MailboxUpdate, Mapping[str, Any]]],
+        batch_size: Optional[int] = None,
+    ) -> BulkResult:
+        """Apply many mailbox changes in few requests, paced at CMR's 5 req/s.
+        One result per change, in input order (see :class:`BulkResult`)."""
+        return self._c._call("mailboxes.update_all", _args(locals()), BulkResult.from_dict)
 
     def remove(self, *, user_id: str, mailbox_id: str) -> Ack:
         return self._c._call("mailboxes.remove", _args(locals()), Ack.from_dict)

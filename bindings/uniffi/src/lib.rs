@@ -721,6 +721,22 @@ impl DnsResource {
         })
         .await
     }
+    /// `dns.add_many`: many records in few requests, paced at 5 req/s; one
+    /// result per record, in input order. `batch_size` null = 50.
+    pub async fn add_many(&self, user_id: String, records: Vec<BulkDnsRecord>, batch_size: Option<u32>) -> R<BulkResult> {
+        Ok(self.c.dns().add_many(&user_id, &records, &BulkOptions { batch_size }).await?)
+    }
+    /// `dns.find`: the record with this type, host and value, or null ("was it applied?").
+    pub async fn find(
+        &self,
+        user_id: String,
+        domain: String,
+        record_type: RecordType,
+        host: String,
+        value: String,
+    ) -> R<Option<DnsRecord>> {
+        Ok(self.c.dns().find(&user_id, &domain, &record_type, &host, &value).await?)
+    }
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -869,6 +885,11 @@ impl MailboxesResource {
             Ok(self.c.mailboxes().update_many(&user_id, &changes).await?)
         })
         .await
+    }
+    /// `mailboxes.update_all`: many changes in few requests, paced at 5 req/s;
+    /// one result per change, in input order. `batch_size` null = 50.
+    pub async fn update_all(&self, user_id: String, changes: Vec<MailboxUpdate>, batch_size: Option<u32>) -> R<BulkResult> {
+        Ok(self.c.mailboxes().update_all(&user_id, &changes, &BulkOptions { batch_size }).await?)
     }
     /// `mailboxes.remove` (asynchronous).
     pub async fn remove(&self, user_id: String, mailbox_id: String) -> R<Ack> {

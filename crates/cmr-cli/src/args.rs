@@ -370,8 +370,26 @@ pub enum Dns {
     Update(DnsUpdate),
     /// Delete a record.
     Delete(DnsDelete),
-    /// Add records from a CSV file (domain,host,type,value,priority), paced under the rate limit.
+    /// Add records from a CSV file (domain,host,type,value,priority): batched per domain, paced at the rate limit.
     Import(BulkArgs),
+    /// Was it applied? The record with this type, host and value, or null.
+    Find(DnsFind),
+}
+
+#[derive(Args, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DnsFind {
+    #[arg(long)]
+    pub user_id: Option<String>,
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// A, AAAA, CNAME, MX, TXT, NS, SRV, CAA.
+    #[arg(long = "type")]
+    pub record_type: Option<String>,
+    #[arg(long)]
+    pub host: Option<String>,
+    #[arg(long)]
+    pub value: Option<String>,
 }
 
 #[derive(Args, Debug, Serialize)]
@@ -444,9 +462,16 @@ pub struct BulkArgs {
     /// Write the failed rows, plus an `error` column, to this CSV.
     #[arg(long, value_name = "FAILURES.csv")]
     pub report: Option<PathBuf>,
-    /// Requests per second (CMR allows 5).
-    #[arg(long, default_value_t = 4.0)]
+    /// Requests per second (CMR allows 5; the pacer never draws a 429 at 5).
+    #[arg(long, default_value_t = 5.0)]
     pub rate: f64,
+    /// Rows per request (DNS records of one domain, or mailbox changes).
+    #[arg(long, default_value_t = cmr::bulk::DEFAULT_BATCH_SIZE as u32, value_parser = clap::value_parser!(u32).range(1..=cmr::bulk::MAX_BATCH_SIZE as i64))]
+    pub batch_size: u32,
+    /// Progress journal, written row by row (default: `<CSV>.journal`); running
+    /// the same command again resumes from it.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
 }
 
 // ---------------------------------------------------------------- orders --
@@ -543,10 +568,18 @@ pub struct MailboxesUpdate {
     #[arg(long, value_name = "FAILURES.csv")]
     #[serde(skip)]
     pub report: Option<PathBuf>,
-    /// Bulk only: requests per second.
-    #[arg(long, default_value_t = 4.0)]
+    /// Bulk only: requests per second (CMR allows 5).
+    #[arg(long, default_value_t = 5.0)]
     #[serde(skip)]
     pub rate: f64,
+    /// Bulk only: mailbox changes per request.
+    #[arg(long, default_value_t = cmr::bulk::DEFAULT_BATCH_SIZE as u32, value_parser = clap::value_parser!(u32).range(1..=cmr::bulk::MAX_BATCH_SIZE as i64))]
+    #[serde(skip)]
+    pub batch_size: u32,
+    /// Bulk only: progress journal (default: `<CSV>.journal`).
+    #[arg(long, value_name = "FILE")]
+    #[serde(skip)]
+    pub journal: Option<PathBuf>,
 }
 
 // --------------------------------------------------------- subscriptions --
@@ -789,6 +822,9 @@ pub struct SandboxCmd {
     /// Turn CMR's 5 requests/second limit off.
     #[arg(long)]
     pub no_rate_limit: bool,
+    /// Most items per batch request (dns add records, mailbox updates); bigger batches answer 400.
+    #[arg(long, default_value_t = cmr_sandbox::DEFAULT_MAX_BATCH)]
+    pub max_batch: usize,
     /// Deliver webhooks to this URL.
     #[arg(long)]
     pub webhook_url: Option<String>,

@@ -222,6 +222,7 @@ fn plan(cmd: Command) -> CliResult<Job> {
             Dns::Update(a) => op("dns.update", merged(&a, &a.input.file)?),
             Dns::Delete(a) => op("dns.delete", f(&a)),
             Dns::Import(b) => Job::DnsImport(b),
+            Dns::Find(a) => op("dns.find", f(&a)),
         },
         Command::Orders(c) => match c {
             Orders::Create(a) => op("orders.create", need_file(&a, "orders create")?),
@@ -242,7 +243,16 @@ fn plan(cmd: Command) -> CliResult<Job> {
             Mailboxes::Update(a) => match &a.file {
                 Some(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
                     let user_id = a.user_id.clone().ok_or_else(|| usage("--user-id is required"))?;
-                    Job::MailboxesBulk { args: BulkArgs { csv: p.clone(), user_id, report: a.report.clone(), rate: a.rate } }
+                    Job::MailboxesBulk {
+                        args: BulkArgs {
+                            csv: p.clone(),
+                            user_id,
+                            report: a.report.clone(),
+                            rate: a.rate,
+                            batch_size: a.batch_size,
+                            journal: a.journal.clone(),
+                        },
+                    }
                 }
                 file => op("mailboxes.update", merged(&a, file)?),
             },
@@ -348,6 +358,7 @@ async fn run_sandbox(s: SandboxCmd) -> CliResult<()> {
         rate_limit: if s.no_rate_limit { None } else { Some(5) },
         webhook_url: s.webhook_url.clone(),
         data_file: s.data.clone(),
+        max_batch: s.max_batch.max(1),
         ..Default::default()
     };
     let sb = cmr_sandbox::Sandbox::start(opts).await.map_err(|e| failed(format!("could not start the sandbox: {e}")))?;

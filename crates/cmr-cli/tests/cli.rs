@@ -405,8 +405,8 @@ fn dns_import_with_injected_429s_lands_every_row_exactly_once() {
         .assert()
         .success()
         .stdout(predicate::str::contains("4 ok, 0 failed"));
-    // 4 rows + 2 retried 429s
-    assert_eq!(e.hits("POST", "/dns") - posts_before, 6);
+    // One batch for the domain + 2 retried 429s
+    assert_eq!(e.hits("POST", "/dns") - posts_before, 3);
     let recs = records_of(&e, &user, "acme-bulk.com");
     assert_eq!(recs.len(), before + 4, "{recs:?}");
     for (h, v) in [("imp1", "one"), ("imp2", "two"), ("mx-imp", "mx.example.net"), ("imp3", "target.example.net")] {
@@ -421,8 +421,9 @@ fn dns_import_failure_report_then_resume() {
     let e = Env::new();
     let user = e.provisioned("resume@acme.example", "acme-resume.com", &["a"]);
     let report = e.dir.path().join("failures.csv");
-    // r2 meets a 500 (a POST is not retried once the server may have acted);
-    // r4 has a bad priority (refused before sending); r3 lands.
+    // r2 and r3 (one batch) meet a 500: a POST is not retried once the server
+    // may have acted; the lookup shows neither was applied, so both fail.
+    // r4 has a bad priority (refused before sending).
     let rest = e.file(
         "rest.csv",
         "domain,host,type,value,priority\n\
@@ -435,14 +436,16 @@ fn dns_import_failure_report_then_resume() {
         .args(["--max-retries", "0", "dns", "import", rest.to_str().unwrap(), "--user-id", &user, "--report", report.to_str().unwrap()])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("1 ok, 2 failed"))
-        .stderr(predicate::str::contains("2 of 3 rows failed"));
+        .stdout(predicate::str::contains("0 ok, 3 failed"))
+        .stderr(predicate::str::contains("3 of 3 rows failed"));
     let rep = std::fs::read_to_string(&report).unwrap();
-    let lines: Vec<&str> = rep.lines().collect();
+    let mut lines: Vec<&str> = rep.lines().collect();
     assert_eq!(lines[0], "domain,host,type,value,priority,error");
-    assert_eq!(lines.len(), 3, "{rep}");
-    assert!(lines[1].starts_with("acme-resume.com,r2,TXT,two,,server (500)"), "{rep}");
-    assert!(lines[2].starts_with("acme-resume.com,r4,TXT,four,x,") && lines[2].contains("priority"), "{rep}");
+    assert_eq!(lines.len(), 4, "{rep}");
+    lines[1..].sort();
+    assert!(lines[1].starts_with("acme-resume.com,r2,TXT,two,,Injected fault (500) (not applied"), "{rep}");
+    assert!(lines[2].starts_with("acme-resume.com,r3,TXT,three,,"), "{rep}");
+    assert!(lines[3].starts_with("acme-resume.com,r4,TXT,four,x,") && lines[3].contains("priority"), "{rep}");
 
     // fix row 4 in the report and feed it back: only the failed rows are sent
     std::fs::write(&report, rep.replace("four,x,", "four,,")).unwrap();
@@ -452,8 +455,8 @@ fn dns_import_failure_report_then_resume() {
         .args(["dns", "import", report.to_str().unwrap(), "--user-id", &user, "--report", report2.to_str().unwrap()])
         .assert()
         .success()
-        .stdout(predicate::str::contains("2 ok, 0 failed"));
-    assert_eq!(e.hits("POST", "/dns") - posts_before, 2, "only the two failed rows are resent");
+        .stdout(predicate::str::contains("3 ok, 0 failed"));
+    assert_eq!(e.hits("POST", "/dns") - posts_before, 1, "the three failed rows, in one batch");
     let recs = records_of(&e, &user, "acme-resume.com");
     for (h, v) in [("r2", "two"), ("r3", "three"), ("r4", "four")] {
         assert_eq!(recs.iter().filter(|(rh, rv)| rh == h && rv == v).count(), 1, "{h} exactly once in {recs:?}");
@@ -608,6 +611,132 @@ fn dns_import_is_paced_under_the_real_rate_limit() {
     assert!(!list.iter().any(|r| r["status"] == 429), "no request was rate limited");
     let recs = records_of(&e, &user, "acme-paced.com");
     assert_eq!(recs.iter().filter(|(h, _)| h.starts_with('p')).count(), 12);
+}
+
+fn import_csv(e: &Env, name: &str, domain: &str, hosts: &[&str]) -> std::path::PathBuf {
+    let mut csv = String::from("domain,host,type,value,priority\n");
+    for h in hosts {
+        csv.push_str(&format!("{domain},{h},TXT,val-{h},\n"));
+    }
+    e.file(name, &csv)
+}
+
+#[test]
+fn dns_import_batches_rows_and_counts_them_not_requests() {
+    let e = Env::new();
+    let user = e.provisioned("batch@acme.example", "acme-batch.com", &["a"]);
+    let hosts: Vec<String> = (0..25).map(|i| format!("b{i}")).collect();
+    let f = import_csv(&e, "batch.csv", "acme-batch.com", &hosts.iter().map(String::as_str).collect::<Vec<_>>());
+    let before = e.hits("POST", "/dns");
+    let v: Value = serde_json::from_slice(
+        &e.cmd().args(["--json", "dns", "import", f.to_str().unwrap(), "--user-id", &user, "--batch-size", "10"]).output().unwrap().stdout,
+    )
+    .unwrap();
+    assert_eq!((v["ok"].as_u64(), v["total"].as_u64(), v["requests"].as_u64()), (Some(25), Some(25), Some(3)), "{v}");
+    assert_eq!(e.hits("POST", "/dns") - before, 3);
+    e.cmd().args(["dns", "import", f.to_str().unwrap(), "--user-id", &user, "--batch-size", "0"]).assert().code(2);
+}
+
+#[test]
+fn dns_import_resumes_from_its_journal_and_never_resends_blindly() {
+    let e = Env::new();
+    let user = e.provisioned("journal@acme.example", "acme-journal.com", &["a"]);
+    let f = import_csv(&e, "j.csv", "acme-journal.com", &["j1", "j2", "j3", "j4"]);
+    // As a `kill -9` leaves it: row 1 done, rows 2 and 3 in flight. Row 2 had landed.
+    e.json(&["dns", "add", "--user-id", &user, "--domain", "acme-journal.com", "--host", "j2", "--type", "TXT", "--value", "val-j2"]);
+    let journal = e.dir.path().join("j.journal");
+    std::fs::write(&journal, format!("cmr-journal v1 dns import user={user}\n1\tsending\t\n2\tsending\t\n3\tsending\t\n1\tok\t\n")).unwrap();
+    let report = e.dir.path().join("fail.csv");
+    let before = e.hits("POST", "/dns");
+    e.cmd()
+        .args(["dns", "import", f.to_str().unwrap(), "--user-id", &user, "--journal", journal.to_str().unwrap()])
+        .args(["--report", report.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("3 ok, 0 failed, 1 maybe applied"));
+    assert_eq!(e.hits("POST", "/dns") - before, 1, "only row 4 is sent");
+    let recs = records_of(&e, &user, "acme-journal.com");
+    assert_eq!(recs.iter().filter(|(h, _)| h == "j1" || h == "j3").count(), 0, "row 1 (journal: ok) and row 3 (maybe) are not sent");
+    assert_eq!(recs.iter().filter(|(h, _)| h == "j2" || h == "j4").count(), 2);
+    let maybe = std::fs::read_to_string(e.dir.path().join("fail.maybe-applied.csv")).unwrap();
+    assert_eq!(maybe.lines().count(), 2, "{maybe}");
+    assert!(maybe.lines().nth(1).unwrap().starts_with("acme-journal.com,j3,"), "{maybe}");
+    assert_eq!(std::fs::read_to_string(&report).unwrap().lines().count(), 1, "maybe-applied rows are kept apart from failures");
+    let j = std::fs::read_to_string(&journal).unwrap();
+    assert!(j.contains("2\tok\t") && j.contains("3\tmaybe_applied\t") && j.contains("4\tok\t"), "{j}");
+    // Another job's journal is refused rather than misread.
+    e.cmd().args(["dns", "import", f.to_str().unwrap(), "--user-id", "OTHERUSER", "--journal", journal.to_str().unwrap()]).assert().code(2);
+}
+
+/// Start an import whose first batch hangs in the sandbox; return once the
+/// journal shows it in flight.
+fn import_in_flight(e: &Env, user: &str, name: &str) -> (std::process::Child, std::path::PathBuf, std::path::PathBuf) {
+    let f = import_csv(e, &format!("{name}.csv"), "acme-kill.com", &[&format!("{name}1"), &format!("{name}2")]);
+    e.control("POST", "/faults", json!({"method": "POST", "path": "/dns", "kind": "delay", "delayMs": 600000}));
+    let journal = e.dir.path().join(format!("{name}.journal"));
+    let report = e.dir.path().join(format!("{name}-fail.csv"));
+    let child = StdCommand::new(assert_cmd::cargo::cargo_bin("cmr"))
+        .env_remove("CMR_API_KEY")
+        .args(["--base-url", &e.sb().base_url(), "--api-key", e.sb().api_key(), "dns", "import", f.to_str().unwrap()])
+        .args(["--user-id", user, "--batch-size", "1", "--journal", journal.to_str().unwrap(), "--report", report.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(&journal).unwrap_or_default().contains("1\tsending") {
+        assert!(std::time::Instant::now() < deadline, "the import never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    e.control("DELETE", "/faults", Value::Null);
+    (child, f, journal)
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_an_import_like_ctrl_c_and_kill_9_loses_nothing() {
+    let e = Env::new();
+    let user = e.provisioned("kill@acme.example", "acme-kill.com", &["a"]);
+
+    // SIGTERM: nothing new is sent, the row in flight is looked up and kept apart.
+    let (child, _f, journal) = import_in_flight(&e, &user, "t");
+    assert!(StdCommand::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("0 ok, 1 failed, 1 maybe applied"), "{stdout}");
+    let j = std::fs::read_to_string(&journal).unwrap();
+    assert!(j.contains("1\tmaybe_applied\tinterrupted") && j.contains("2\tfailed\tnot attempted"), "{j}");
+    let maybe = std::fs::read_to_string(e.dir.path().join("t-fail.maybe-applied.csv")).unwrap();
+    assert!(maybe.lines().nth(1).unwrap().starts_with("acme-kill.com,t1,"), "{maybe}");
+    let failed = std::fs::read_to_string(e.dir.path().join("t-fail.csv")).unwrap();
+    assert!(failed.lines().nth(1).unwrap().starts_with("acme-kill.com,t2,"), "{failed}");
+
+    // kill -9: the journal already holds the row in flight; the next run looks
+    // it up instead of sending it again, and sends the row never attempted.
+    let (mut child, f, journal) = import_in_flight(&e, &user, "k");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before = e.hits("POST", "/dns");
+    e.cmd()
+        .args(["dns", "import", f.to_str().unwrap(), "--user-id", &user, "--journal", journal.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("1 ok, 0 failed, 1 maybe applied"));
+    assert_eq!(e.hits("POST", "/dns") - before, 1, "only k2 is sent");
+    let recs = records_of(&e, &user, "acme-kill.com");
+    assert!(recs.iter().any(|(h, _)| h == "k2") && !recs.iter().any(|(h, _)| h == "k1"), "{recs:?}");
+}
+
+#[test]
+fn dns_find_tells_whether_a_record_exists() {
+    let e = Env::new();
+    let user = e.provisioned("find@acme.example", "acme-find.com", &["a"]);
+    e.json(&["dns", "add", "--user-id", &user, "--domain", "acme-find.com", "--host", "f1", "--type", "TXT", "--value", "hello"]);
+    let found = e.json(&["dns", "find", "--user-id", &user, "--domain", "acme-find.com", "--type", "TXT", "--host", "f1", "--value", "hello"]);
+    assert_eq!(found["host"], "f1", "{found}");
+    let none = e.json(&["dns", "find", "--user-id", &user, "--domain", "acme-find.com", "--type", "TXT", "--host", "f1", "--value", "bye"]);
+    assert_eq!(none, Value::Null);
 }
 
 #[test]

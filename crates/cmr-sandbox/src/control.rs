@@ -166,7 +166,7 @@ async fn webhooks(State(s): S) -> Response {
 
 fn config_json(s: &Shared) -> Value {
     let c = s.config.lock();
-    json!({"webhookUrl": c.webhook_url, "rateLimit": c.rate_limit, "webhookSecretSet": !c.webhook_secret.is_empty(),
+    json!({"webhookUrl": c.webhook_url, "rateLimit": c.rate_limit, "maxBatch": c.max_batch, "webhookSecretSet": !c.webhook_secret.is_empty(),
         "maxRequests": c.max_requests, "maxEvents": c.max_events})
 }
 
@@ -180,8 +180,8 @@ async fn put_config(State(s): S, req: Request) -> Response {
         Err(r) => return r.into_response(),
     };
     for k in m.keys() {
-        if !["webhookUrl", "rateLimit", "webhookSecret", "maxRequests", "maxEvents"].contains(&k.as_str()) {
-            let known = "webhookUrl, rateLimit, webhookSecret, maxRequests, maxEvents";
+        if !["webhookUrl", "rateLimit", "maxBatch", "webhookSecret", "maxRequests", "maxEvents"].contains(&k.as_str()) {
+            let known = "webhookUrl, rateLimit, maxBatch, webhookSecret, maxRequests, maxEvents";
             return Reply::err(400, format!("Unknown config field '{k}' ({known})")).into_response();
         }
     }
@@ -197,6 +197,13 @@ async fn put_config(State(s): S, req: Request) -> Response {
         Some(v) => match v.as_u64().filter(|n| *n > 0 && *n <= 1_000_000) {
             Some(n) => Some(Some(n as u32)),
             None => return Reply::err(400, "rateLimit must be a positive integer or null (off)").into_response(),
+        },
+    };
+    let max_batch = match m.get("maxBatch") {
+        None => None,
+        Some(v) => match v.as_u64().filter(|n| *n > 0 && *n <= 1_000_000) {
+            Some(n) => Some(n as usize),
+            None => return Reply::err(400, "maxBatch must be a positive integer").into_response(),
         },
     };
     let secret = match m.get("webhookSecret") {
@@ -231,6 +238,9 @@ async fn put_config(State(s): S, req: Request) -> Response {
         }
         if let Some(r) = rate {
             c.rate_limit = r;
+        }
+        if let Some(n) = max_batch {
+            c.max_batch = n;
         }
         if let Some(x) = secret {
             c.webhook_secret = x;

@@ -32,6 +32,9 @@ pub use pricing::*;
 /// The partner key the sandbox accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "cmr_test_key";
 
+/// Most items per batch request unless told otherwise (the API documents no maximum).
+pub const DEFAULT_MAX_BATCH: usize = 100;
+
 /// Largest request body accepted (bigger ones answer 413).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -50,6 +53,9 @@ pub struct SandboxOptions {
     pub rate_limit: Option<u32>,
     /// SQLite file to persist the state in; `None` keeps it in memory.
     pub data_file: Option<PathBuf>,
+    /// Most items in one batch request (`dns.add` records, `mailboxData`
+    /// array); bigger batches answer 400 "Too many items". Default 100.
+    pub max_batch: usize,
     /// Initial wallet balance (USD) of a fresh state.
     pub wallet_balance: f64,
 }
@@ -63,6 +69,7 @@ impl Default for SandboxOptions {
             webhook_secret: None,
             rate_limit: Some(5),
             data_file: None,
+            max_batch: DEFAULT_MAX_BATCH,
             wallet_balance: DEFAULT_WALLET_BALANCE,
         }
     }
@@ -77,6 +84,7 @@ impl std::fmt::Debug for SandboxOptions {
             .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "<redacted>"))
             .field("rate_limit", &self.rate_limit)
             .field("data_file", &self.data_file)
+            .field("max_batch", &self.max_batch)
             .field("wallet_balance", &self.wallet_balance)
             .finish()
     }

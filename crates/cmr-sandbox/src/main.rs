@@ -1,11 +1,11 @@
-//! `cmr-sandbox --port N [--data FILE] [--api-key K] [--no-rate-limit] [--rate-limit N]
+//! `cmr-sandbox --port N [--data FILE] [--api-key K] [--no-rate-limit] [--rate-limit N] [--max-batch N]
 //! [--webhook-url URL] [--webhook-secret S] [--wallet USD]`
 
 use std::io::Write;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: cmr-sandbox [--port N] [--data FILE] [--api-key K] [--no-rate-limit] [--rate-limit N]\n\
+        "usage: cmr-sandbox [--port N] [--data FILE] [--api-key K] [--no-rate-limit] [--rate-limit N] [--max-batch N]\n\
          \x20                  [--webhook-url URL] [--webhook-secret S] [--wallet USD]\n\
          Prints `cmr-sandbox listening on http://127.0.0.1:PORT` when ready; Ctrl-C stops it."
     );
@@ -32,6 +32,7 @@ fn main() {
             "--api-key" => opts.api_key = val("--api-key"),
             "--no-rate-limit" => opts.rate_limit = None,
             "--rate-limit" => opts.rate_limit = Some(val("--rate-limit").parse().unwrap_or_else(|_| usage())),
+            "--max-batch" => opts.max_batch = val("--max-batch").parse().ok().filter(|n| *n > 0).unwrap_or_else(|| usage()),
             "--webhook-url" => opts.webhook_url = Some(val("--webhook-url")),
             "--webhook-secret" => opts.webhook_secret = Some(val("--webhook-secret")),
             "--wallet" => opts.wallet_balance = val("--wallet").parse().unwrap_or_else(|_| usage()),

@@ -282,7 +282,10 @@ async fn handle(shared: &Arc<Shared>, route: &'static Route, query: BTreeMap<Str
         Err(reply) => return reply,
     };
 
-    // 5. Dispatch under the world lock.
+    // 5. Dispatch under the world lock (batches over the limit refused first).
+    if let Err(reply) = crate::api::check_batch(route, &body, shared.config.lock().max_batch) {
+        return reply;
+    }
     let r = Req { route, query, body };
     let reply = {
         let mut w = shared.world.lock();

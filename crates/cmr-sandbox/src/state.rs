@@ -343,6 +343,8 @@ pub struct Config {
     /// Finished events (delivered, failed, undelivered) kept in the webhook
     /// log (oldest dropped first); events still to be delivered are never dropped.
     pub max_events: usize,
+    /// Most items in one batch request (`dns.add` records, `mailboxData` array).
+    pub max_batch: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -430,9 +432,10 @@ pub struct PersistStatus {
     pub failures: u32,
 }
 
+/// Arrival times of a key's requests accepted in the last second.
+#[derive(Default)]
 pub struct Bucket {
-    pub tokens: f64,
-    pub last: std::time::Instant,
+    pub accepted: VecDeque<std::time::Instant>,
 }
 
 /// Everything the server's tasks share.
@@ -473,6 +476,7 @@ impl Shared {
             rate_limit: opts.rate_limit.filter(|n| *n > 0),
             max_requests: DEFAULT_MAX_REQUESTS,
             max_events: DEFAULT_MAX_EVENTS,
+            max_batch: opts.max_batch.max(1),
         };
         let world = match &opts.data_file {
             Some(path) => {
@@ -577,20 +581,24 @@ impl Shared {
         r.push_back(entry);
     }
 
-    /// Take one token of `key`'s bucket; `Err(retry_after_secs)` when empty.
+    /// CMR's limit: at most `rate` accepted requests of a key in any rolling
+    /// second (refused ones do not count). `Err(retry_after_secs)` when full.
     pub fn rate_limit(&self, key: &str) -> Result<(), u64> {
         let Some(rate) = self.config.lock().rate_limit else { return Ok(()) };
-        let rate = rate as f64;
+        let window = std::time::Duration::from_secs(1);
         let mut map = self.limiter.lock();
         let now = std::time::Instant::now();
-        let b = map.entry(key.to_string()).or_insert(Bucket { tokens: rate, last: now });
-        b.tokens = (b.tokens + now.duration_since(b.last).as_secs_f64() * rate).min(rate);
-        b.last = now;
-        if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
+        let b = map.entry(key.to_string()).or_default();
+        while b.accepted.front().is_some_and(|t| now.duration_since(*t) >= window) {
+            b.accepted.pop_front();
+        }
+        if b.accepted.len() < rate as usize {
+            b.accepted.push_back(now);
             Ok(())
         } else {
-            Err(((1.0 - b.tokens) / rate).ceil().max(1.0) as u64)
+            // Whole seconds (the header's unit) until the oldest leaves the window.
+            let free_in = b.accepted.front().map_or(window, |t| window.saturating_sub(now.duration_since(*t)));
+            Err(free_in.as_secs_f64().ceil().max(1.0) as u64)
         }
     }
 }

@@ -2,17 +2,17 @@
 //! optional pacing, envelope decoding and error mapping.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rand::Rng;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tokio::sync::Mutex;
 
 use crate::config::{ClientBuilder, Config, RequestOptions};
 use crate::error::{Error, ErrorKind, Result, MAX_ERROR_BODY_BYTES};
 use crate::models::{Envelope, ProfilePicture};
+use crate::pacer::Pacer;
 use crate::routes::{self, Method, Route};
 
 /// The CMR partner API client. Cheap to clone (shared connection pool).
@@ -27,12 +27,16 @@ use crate::routes::{self, Method, Route};
 pub struct Client {
     inner: Arc<Inner>,
     options: RequestOptions,
+    /// Paced even without `requests_per_second` (bulk helpers: `for_bulk`).
+    bulk: bool,
 }
 
 struct Inner {
     http: reqwest::Client,
     config: Config,
     pacer: Option<Pacer>,
+    /// Used by bulk helpers when no `requests_per_second` was configured.
+    bulk_pacer: Pacer,
 }
 
 impl std::fmt::Debug for Client {
@@ -53,25 +57,6 @@ pub(crate) enum Body {
     Json(Value),
     /// Text fields, then file parts. Rebuilt for every attempt.
     Multipart(Vec<(String, String)>, Vec<ProfilePicture>),
-}
-
-/// Spaces requests at least `interval` apart (client-side rate limiting).
-struct Pacer {
-    interval: Duration,
-    next: Mutex<Instant>,
-}
-
-impl Pacer {
-    async fn wait(&self) {
-        let slot = {
-            let mut next = self.next.lock().await;
-            let now = Instant::now();
-            let slot = if *next > now { *next } else { now };
-            *next = slot + self.interval;
-            slot
-        };
-        tokio::time::sleep_until(slot.into()).await;
-    }
 }
 
 impl Client {
@@ -110,11 +95,10 @@ impl Client {
             .tcp_nodelay(true)
             .build()
             .map_err(|e| Error::new(ErrorKind::Network, format!("could not build the HTTP client: {e}")))?;
-        let pacer = config.requests_per_second.map(|rps| Pacer {
-            interval: Duration::from_secs_f64(1.0 / rps),
-            next: Mutex::new(Instant::now()),
-        });
-        Ok(Client { inner: Arc::new(Inner { http, config, pacer }), options: RequestOptions::default() })
+        let pacer = config.requests_per_second.map(Pacer::new);
+        let bulk_pacer = Pacer::new(crate::config::defaults::RATE_LIMIT_PER_SECOND);
+        let inner = Inner { http, config, pacer, bulk_pacer };
+        Ok(Client { inner: Arc::new(inner), options: RequestOptions::default(), bulk: false })
     }
 
     /// A view of this client whose requests use `options` (timeout, retries,
@@ -128,7 +112,18 @@ impl Client {
             merged.max_retries = options.max_retries;
         }
         merged.headers.extend(options.headers);
-        Client { inner: self.inner.clone(), options: merged }
+        Client { inner: self.inner.clone(), options: merged, bulk: self.bulk }
+    }
+
+    /// A view of this client that is always paced (at `requests_per_second`
+    /// if set, else CMR's documented 5/s, shared by every bulk job of this client).
+    pub(crate) fn for_bulk(&self) -> Client {
+        Client { inner: self.inner.clone(), options: self.options.clone(), bulk: true }
+    }
+
+    /// The pacer requests of this view go through, if any.
+    pub(crate) fn pacer(&self) -> Option<&Pacer> {
+        self.inner.pacer.as_ref().or(self.bulk.then_some(&self.inner.bulk_pacer))
     }
 
     /// The base URL requests go to.
@@ -214,10 +209,17 @@ impl Client {
         let max_retries = self.effective_max_retries();
         let mut attempt: u32 = 0;
         loop {
-            if let Some(p) = &self.inner.pacer {
-                p.wait().await;
-            }
+            let permit = match self.pacer() {
+                Some(p) => Some(p.acquire().await),
+                None => None,
+            };
             let result = self.attempt(method, path, query, body).await;
+            if let (Some(p), Err(e)) = (self.pacer(), &result) {
+                if e.kind() == ErrorKind::RateLimited {
+                    p.on_rate_limited(e.retry_after());
+                }
+            }
+            drop(permit);
             let err = match result {
                 Ok(env) => return Ok(env),
                 Err(e) => e,

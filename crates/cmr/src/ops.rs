@@ -26,9 +26,10 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     crate::routes::ALL.iter().map(|r| r.op)
 }
 
-/// Operations that are not one route but composed of several calls
-/// (lookups after a write that may have been applied, bulk helpers).
-pub const HELPERS: &[&str] = &["users.find_by_email", "orders.find_by_domain"];
+/// Operations that are not one route but composed of several calls:
+/// lookups after a write that may have been applied, and bulk helpers.
+pub const COMPOSITE: &[&str] =
+    &["users.find_by_email", "orders.find_by_domain", "dns.find", "dns.add_many", "mailboxes.update_all"];
 
 /// Name of the test hook that panics inside the core, so every binding's
 /// suite can prove a panic reaches the caller as a `CmrError` (internal).
@@ -130,6 +131,14 @@ pub async fn call(client: &Client, op: &str, args: Value) -> Result<Value> {
         "dns.add" => out(client.dns().add(&a.user()?, &a.model::<AddDnsRecords>(&["userId"])?).await?),
         "dns.update" => out(client.dns().update(&a.user()?, &a.model::<UpdateDnsRecord>(&["userId"])?).await?),
         "dns.delete" => out(client.dns().delete(&a.user()?, &a.str("recordId")?).await?),
+        "dns.add_many" => {
+            let opts = BulkOptions { batch_size: a.opt("batchSize")? };
+            out(client.dns().add_many(&a.user()?, &a.get::<Vec<BulkDnsRecord>>("records")?, &opts).await?)
+        }
+        "dns.find" => {
+            let t = RecordType::parse(&a.str("recordType")?.to_ascii_uppercase());
+            out(client.dns().find(&a.user()?, &a.str("domain")?, &t, &a.str("host")?, &a.str("value")?).await?)
+        }
 
         "orders.create" => out(client.orders().create(&a.user()?, &a.model::<CreateOrder>(&["userId"])?).await?),
         "orders.create_multipart" => {
@@ -157,6 +166,10 @@ pub async fn call(client: &Client, op: &str, args: Value) -> Result<Value> {
         "mailboxes.admin_details" => out(client.mailboxes().admin_details(&a.user()?, &a.str("mailboxId")?).await?),
         "mailboxes.update" => out(client.mailboxes().update(&a.user()?, &a.model::<MailboxUpdate>(&["userId"])?).await?),
         "mailboxes.update_many" => out(client.mailboxes().update_many(&a.user()?, &a.get::<Vec<MailboxUpdate>>("mailboxData")?).await?),
+        "mailboxes.update_all" => {
+            let opts = BulkOptions { batch_size: a.opt("batchSize")? };
+            out(client.mailboxes().update_all(&a.user()?, &a.get::<Vec<MailboxUpdate>>("changes")?, &opts).await?)
+        }
         "mailboxes.remove" => out(client.mailboxes().remove(&a.user()?, &a.str("mailboxId")?).await?),
 
         "subscriptions.list" => out(client.subscriptions().list(&a.model::<ListSubscriptionsParams>(&[])?).await?),
@@ -195,7 +208,7 @@ mod tests {
     #[test]
     fn every_route_has_a_dispatch_arm() {
         let src = include_str!("ops.rs");
-        for op in super::names().chain(super::HELPERS.iter().copied()) {
+        for op in super::names().chain(super::COMPOSITE.iter().copied()) {
             assert!(src.contains(&format!("\"{op}\" =>")), "ops::call has no arm for {op}");
         }
     }

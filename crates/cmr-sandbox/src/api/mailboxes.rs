@@ -122,9 +122,6 @@ pub fn update(w: &mut World, r: &Req, now: i64) -> R {
         Some(Value::Array(_)) => return Err(Reply::err(400, "mailboxData must list at least one change")),
         _ => return Err(Reply::err(400, "mailboxData is required (an object, or an array for bulk updates)")),
     };
-    if changes.len() > 100 {
-        return Err(Reply::err(400, "At most 100 mailboxes per update"));
-    }
     let action = new_action_id();
     let mut results = Vec::new();
     for c in changes {

@@ -20,6 +20,22 @@ pub mod views;
 
 pub type R = Result<Reply, Reply>;
 
+/// Refuse a batch larger than `max` items, as a server with a batch limit
+/// would: 400 and a message saying the limit (nothing is applied).
+pub fn check_batch(route: &cmr::routes::Route, body: &Value, max: usize) -> Result<(), Reply> {
+    let (key, what) = match route.op {
+        "dns.add" => ("records", "records"),
+        "mailboxes.update" | "mailboxes.update_many" => ("mailboxData", "mailboxes"),
+        _ => return Ok(()),
+    };
+    match body.get(key) {
+        Some(Value::Array(a)) if a.len() > max => {
+            Err(Reply::err(400, format!("Too many {what}: at most {max} per request (got {})", a.len())))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Run one API operation.
 pub fn dispatch(w: &mut World, r: &Req, now: i64) -> R {
     match r.route.op {

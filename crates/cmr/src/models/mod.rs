@@ -5,6 +5,7 @@
 
 #[macro_use]
 pub(crate) mod macros;
+pub mod bulk;
 pub mod common;
 pub mod dns;
 pub mod domains;
@@ -15,6 +16,7 @@ pub mod prewarmup;
 pub mod subscriptions;
 pub mod users;
 
+pub use bulk::*;
 pub use common::*;
 pub use dns::*;
 pub use domains::*;

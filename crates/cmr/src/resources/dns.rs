@@ -32,6 +32,30 @@ impl Dns<'_> {
         self.client.send(&routes::DNS_UPDATE, &[q], json(req)?).await.map(|e| Ack::from_envelope(&e))
     }
 
+    /// Add many records (any domains of the user) in few requests, paced at
+    /// the rate limit; one result per input record, in input order. See [`crate::bulk`].
+    pub async fn add_many(self, user_id: &str, records: &[BulkDnsRecord], opts: &BulkOptions) -> Result<BulkResult> {
+        crate::bulk::add_dns_records(self.client, user_id, records, opts, &mut |_| {}).await
+    }
+
+    /// Same as [`Dns::add_many`], reporting each batch and outcome to `on_event` as it happens.
+    pub async fn add_many_with(
+        self,
+        user_id: &str,
+        records: &[BulkDnsRecord],
+        opts: &BulkOptions,
+        on_event: &mut (dyn FnMut(crate::bulk::BulkEvent<'_>) + Send),
+    ) -> Result<BulkResult> {
+        crate::bulk::add_dns_records(self.client, user_id, records, opts, on_event).await
+    }
+
+    /// The record of `domain` with this type, host and value, or `None`:
+    /// "was it applied?" after a write whose answer was lost. Hosts compare
+    /// case-insensitively; a DMARC record matches when it has every given tag.
+    pub async fn find(self, user_id: &str, domain: &str, record_type: &RecordType, host: &str, value: &str) -> Result<Option<DnsRecord>> {
+        crate::bulk::find_dns_record(self.client, user_id, domain, record_type, host, value).await
+    }
+
     /// Delete a record (`recordId` from `dns.list`).
     pub async fn delete(self, user_id: &str, record_id: &str) -> Result<Ack> {
         let q = user_q(user_id)?;
@@ -43,7 +67,7 @@ impl Dns<'_> {
     }
 }
 
-fn check_record(host: &str, value: &str, t: &RecordType, priority: Option<u32>, excluded: Option<&[String]>) -> Result<()> {
+pub(crate) fn check_record(host: &str, value: &str, t: &RecordType, priority: Option<u32>, excluded: Option<&[String]>) -> Result<()> {
     validate::non_empty("host", host)?;
     validate::non_empty("value", value)?;
     if excluded.is_some() && !(*t == RecordType::Txt && is_dmarc_host(host)) {

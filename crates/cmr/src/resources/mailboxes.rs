@@ -69,6 +69,23 @@ impl Mailboxes<'_> {
         update_result(self.client.call(&routes::MAILBOXES_UPDATE_MANY, &[q], body).await?)
     }
 
+    /// Apply many changes in few `update_many` requests, paced at the rate
+    /// limit; one result per input change, in input order. See [`crate::bulk`].
+    pub async fn update_all(self, user_id: &str, changes: &[MailboxUpdate], opts: &BulkOptions) -> Result<BulkResult> {
+        crate::bulk::update_mailboxes(self.client, user_id, changes, opts, &mut |_| {}).await
+    }
+
+    /// Same as [`Mailboxes::update_all`], reporting each batch and outcome to `on_event` as it happens.
+    pub async fn update_all_with(
+        self,
+        user_id: &str,
+        changes: &[MailboxUpdate],
+        opts: &BulkOptions,
+        on_event: &mut (dyn FnMut(crate::bulk::BulkEvent<'_>) + Send),
+    ) -> Result<BulkResult> {
+        crate::bulk::update_mailboxes(self.client, user_id, changes, opts, on_event).await
+    }
+
     /// Remove a mailbox (asynchronous, permanent; refused in the last 24 h of
     /// the subscription; the last mailbox of a workspace removes the workspace).
     pub async fn remove(self, user_id: &str, mailbox_id: &str) -> Result<Ack> {
@@ -79,7 +96,7 @@ impl Mailboxes<'_> {
     }
 }
 
-fn check_update(c: &MailboxUpdate) -> Result<()> {
+pub(crate) fn check_update(c: &MailboxUpdate) -> Result<()> {
     validate::id("mailboxId", &c.mailbox_id)?;
     if c.profile_picture.is_some() && c.remove_profile_picture == Some(true) {
         return Err(Error::invalid("profilePicture and removeProfilePicture are mutually exclusive"));

@@ -11,6 +11,8 @@ mod subscriptions;
 mod users;
 mod wallet;
 
+pub(crate) use dns::check_record as check_dns_record;
+pub(crate) use mailboxes::check_update as check_mailbox_update;
 
 use crate::Client;
 
