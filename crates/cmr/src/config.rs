@@ -57,6 +57,7 @@ pub struct Config {
     pub(crate) retry_after_cap: Duration,
     pub(crate) requests_per_second: Option<f64>,
     pub(crate) user_agent: String,
+    pub(crate) log: crate::logging::Logger,
 }
 
 /// Defaults, in one place.
@@ -78,7 +79,7 @@ pub mod defaults {
 }
 
 /// Builder of a [`crate::Client`].
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     base_url: Option<String>,
@@ -91,6 +92,21 @@ pub struct ClientBuilder {
     retry_after_cap: Option<Duration>,
     requests_per_second: Option<f64>,
     user_agent_prefix: Option<String>,
+    log_level: Option<crate::logging::LogLevel>,
+    log_sink: Option<std::sync::Arc<dyn crate::logging::LogSink>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("sandbox", &self.sandbox)
+            .field("max_retries", &self.max_retries)
+            .field("log_level", &self.log_level)
+            .field("log_sink", &self.log_sink.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
@@ -154,6 +170,17 @@ impl ClientBuilder {
         self
     }
 
+    /// How much to log (default: `CMR_LOG`, else off). See [`crate::logging`].
+    pub fn log_level(mut self, level: crate::logging::LogLevel) -> Self {
+        self.log_level = Some(level);
+        self
+    }
+    /// Where log records go (default: stderr, when the level is not off).
+    pub fn log_sink(mut self, sink: std::sync::Arc<dyn crate::logging::LogSink>) -> Self {
+        self.log_sink = Some(sink);
+        self
+    }
+
     /// Build the client. Fails with a validation error when no key is found.
     pub fn build(self) -> crate::Result<crate::Client> {
         let api_key = match self.api_key {
@@ -198,6 +225,10 @@ impl ClientBuilder {
             retry_after_cap: self.retry_after_cap.unwrap_or(defaults::RETRY_AFTER_CAP),
             requests_per_second: self.requests_per_second,
             user_agent,
+            log: crate::logging::Logger::new(
+                self.log_level.unwrap_or_else(crate::logging::LogLevel::from_env),
+                self.log_sink,
+            ),
         };
         crate::Client::from_config(config)
     }
