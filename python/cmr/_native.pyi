@@ -1,5 +1,6 @@
 """Stubs of the compiled module ``cmr._native`` (checked by ``mypy.stubtest``)."""
 
+import logging
 from typing import Awaitable, Optional, final
 
 __all__ = [
@@ -37,6 +38,8 @@ class NativeClient:
         retry_after_cap: Optional[float] = None,
         requests_per_second: Optional[float] = None,
         user_agent_prefix: Optional[str] = None,
+        log_level: Optional[str] = None,
+        logger: Optional[logging.Logger] = None,
     ) -> NativeClient: ...
     def with_options(
         self,
