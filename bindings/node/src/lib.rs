@@ -98,6 +98,22 @@ pub struct NativeClientOptions {
     pub retry_max_delay_ms: Option<f64>,
     /// Client-side pacing (requests per second).
     pub requests_per_second: Option<f64>,
+    /// `debug`, `info`, `warn` or `off` (default: `CMR_LOG`, else off).
+    pub log_level: Option<String>,
+}
+
+/// Hands the core's log records to a JavaScript function as JSON
+/// `{level, message, fields}`. The call is queued on the event loop (never
+/// blocks the request), and the function does not keep the process alive.
+struct JsLogSink(napi::threadsafe_function::ThreadsafeFunction<String, (), String, Status, false, true>);
+
+impl cmr::LogSink for JsLogSink {
+    fn log(&self, record: &cmr::LogRecord) {
+        let fields: serde_json::Map<String, Value> =
+            record.fields.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect();
+        let text = json!({"level": record.level.as_str(), "message": record.message, "fields": fields}).to_string();
+        let _ = self.0.call(text, napi::threadsafe_function::ThreadsafeFunctionCallMode::NonBlocking);
+    }
 }
 
 /// Per-request overrides of [`NativeClient::with_options`].
@@ -117,9 +133,26 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     #[napi(constructor)]
-    pub fn new(options: Option<NativeClientOptions>) -> std::result::Result<Self, napi::Error<CmrStatus>> {
+    pub fn new(
+        options: Option<NativeClientOptions>,
+        log: Option<Function<'_, String, ()>>,
+    ) -> std::result::Result<Self, napi::Error<CmrStatus>> {
         let mut b = cmr::Client::builder().user_agent_prefix(concat!("cmr-node/", env!("CARGO_PKG_VERSION")));
+        if let Some(f) = log {
+            let tsfn = f
+                .build_threadsafe_function::<String>()
+                .callee_handled::<false>()
+                .weak::<true>()
+                .build()
+                .map_err(|e| to_napi_coded(invalid(format!("could not register the logger: {e}"))))?;
+            b = b.log_sink(std::sync::Arc::new(JsLogSink(tsfn)));
+        }
         if let Some(o) = options {
+            if let Some(l) = o.log_level {
+                let level = cmr::LogLevel::parse(&l)
+                    .ok_or_else(|| to_napi_coded(invalid(format!("logLevel must be debug, info, warn or off, got {l:?}"))))?;
+                b = b.log_level(level);
+            }
             if let Some(k) = o.api_key {
                 b = b.api_key(k);
             }
