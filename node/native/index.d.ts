@@ -11,7 +11,7 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** The core client. Holds the key in Rust memory only. */
 export declare class NativeClient {
-  constructor(options?: NativeClientOptions | undefined | null)
+  constructor(options?: NativeClientOptions | undefined | null, log?: ((arg: string) => void) | undefined | null)
   /**
    * Call an operation of the route table by name (`users.create`, ...):
    * `argsJson` is a JSON object of the API's camelCase argument names;
@@ -72,6 +72,8 @@ export interface NativeClientOptions {
   retryMaxDelayMs?: number
   /** Client-side pacing (requests per second). */
   requestsPerSecond?: number
+  /** `debug`, `info`, `warn` or `off` (default: `CMR_LOG`, else off). */
+  logLevel?: string
 }
 
 /** Per-request overrides of [`NativeClient::with_options`]. */

@@ -32,6 +32,41 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean;
   /** Largest answer body read, in bytes (default 32 MiB); a longer one fails with a `DecodeError`. */
   maxResponseBytes?: number;
+   * What the core logs: `'debug'` (adds truncated, redacted bodies), `'info'` (one line per
+   * attempt), `'warn'` (transient failures given up on) or `'off'`. Default: the `CMR_LOG`
+   * environment variable, else `'info'` when a `logger` is given, else off.
+   */
+  logLevel?: LogLevel;
+  /**
+   * Receives the log lines: any object with `debug/info/warn/error` (console, pino, winston).
+   * Default: lines go to stderr when `logLevel` or `CMR_LOG` turns logging on.
+   */
+  logger?: Logger;
+}
+
+/** Levels of {@link ClientOptions.logLevel}, the same as `CMR_LOG`'s values. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'off';
+
+/** Anything with the usual four methods: `console`, pino, winston, ... */
+export interface Logger {
+  debug(message: string, ...rest: unknown[]): unknown;
+  info(message: string, ...rest: unknown[]): unknown;
+  warn(message: string, ...rest: unknown[]): unknown;
+  error(message: string, ...rest: unknown[]): unknown;
+}
+
+/** Fields of a log line: method, path, query (keys), status, duration_ms, attempt, retry, action_id, code, body. */
+export type LogFields = Record<string, string>;
+
+/** Forward one record of the core (JSON `{level, message, fields}`) to `logger`. */
+function forwardLog(logger: Logger, json: string): void {
+  try {
+    const r = JSON.parse(json) as { level: string; message: string; fields: LogFields };
+    const level = r.level === 'debug' || r.level === 'info' || r.level === 'warn' ? r.level : 'warn';
+    logger[level](r.message, r.fields);
+  } catch {
+    // A throwing logger must not break the request that is being logged.
+  }
 }
 
 /** Per-call (or per-view, with {@link Client.withOptions}) overrides. */
@@ -403,7 +438,8 @@ export class Client {
         requestsPerSecond: o.requestsPerSecond,
         allowInsecureHttp: o.allowInsecureHttp,
         maxResponseBytes: o.maxResponseBytes,
-      });
+        logLevel: o.logLevel ?? (o.logger && process.env.CMR_LOG === undefined ? 'info' : undefined),
+      }, o.logger ? (json: string) => forwardLog(o.logger as Logger, json) : undefined);
     } catch (e) {
       rethrow(e);
     }

@@ -23,7 +23,7 @@ export {
   Prewarmup,
   WalletResource,
 } from './client';
-export type { ClientOptions, RequestOptions, Envelope, UserRef, ProfilePictureInput } from './client';
+export type { ClientOptions, RequestOptions, Envelope, UserRef, ProfilePictureInput, Logger, LogLevel, LogFields } from './client';
 export {
   CmrError,
   AuthenticationError,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any, Awaitable, Callable, Mapping, Optional, Sequence, TypeVar, Union
 
 from . import _async_resources as ar
@@ -16,7 +17,47 @@ from ._models import Ack, Envelope
 __all__ = ["Client", "AsyncClient"]
 
 T = TypeVar("T")
-_log = logging.getLogger("cmr")
+# The package's own name (``cmr`` today), so a rename of the import package
+# renames the logger with it.
+LOGGER_NAME = (__package__ or __name__).split(".")[0]
+_log = logging.getLogger(LOGGER_NAME)
+
+_LEVELS = {"debug": logging.DEBUG, "trace": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING,
+           "warning": logging.WARNING, "error": logging.WARNING, "off": None, "none": None, "": None}
+
+
+def _resolve_log_level(log_level: Optional[str]) -> str:
+    """The core's level: the option, else ``CMR_LOG``, else the logger's own level.
+
+    An explicit level (option or ``CMR_LOG``) also makes the ``cmr`` logger
+    show those lines: it lowers the logger's level if needed and, when no
+    handler is configured anywhere, adds one printing to stderr.
+    """
+    explicit = log_level if log_level is not None else os.environ.get("CMR_LOG")
+    if explicit is not None:
+        key = explicit.strip().lower()
+        if key not in _LEVELS:
+            if log_level is not None:
+                raise ValueError(f"log_level must be debug, info, warn or off, got {log_level!r}")
+            key = "off"  # an unknown CMR_LOG value turns logging off, like the other languages
+        py_level = _LEVELS[key]
+        if py_level is None:
+            return "off"
+        if _log.getEffectiveLevel() > py_level:
+            _log.setLevel(py_level)
+        if not _log.hasHandlers():
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+            _log.addHandler(handler)
+        return "debug" if py_level == logging.DEBUG else "info" if py_level == logging.INFO else "warn"
+    # No switch: follow the logging configuration as it is when the client is built.
+    if _log.isEnabledFor(logging.DEBUG):
+        return "debug"
+    if _log.isEnabledFor(logging.INFO):
+        return "info"
+    if _log.isEnabledFor(logging.WARNING):
+        return "warn"
+    return "off"
 
 QueryArg = Union[Mapping[str, Any], Sequence[tuple[str, Any]], None]
 
@@ -71,6 +112,7 @@ class _Base:
         requests_per_second: Optional[float] = None,
         allow_insecure_http: bool = False,
         max_response_bytes: Optional[int] = None,
+        log_level: Optional[str] = None,
         _native_client: Optional[_nat.NativeClient] = None,
     ) -> None:
         """Create a client.
@@ -87,6 +129,9 @@ class _Base:
             allow_insecure_http: allow a plain ``http://`` base URL to a host that
                 is not loopback (the key would travel in clear text; off by default).
             max_response_bytes: largest answer body read (default 32 MiB).
+            log_level: ``"debug"``, ``"info"``, ``"warn"`` or ``"off"``: what the core logs to the
+                ``cmr`` logger (default: ``CMR_LOG``, else the logger's level when the client is
+                built). ``debug`` adds request and response bodies (truncated, secrets redacted).
         """
         if _native_client is not None:
             self._native = _native_client
@@ -104,6 +149,8 @@ class _Base:
                 requests_per_second=requests_per_second,
                 allow_insecure_http=allow_insecure_http,
                 max_response_bytes=_count("max_response_bytes", max_response_bytes),
+                log_level=_resolve_log_level(log_level),
+                logger=_log,
             )
         self._init_resources()
 

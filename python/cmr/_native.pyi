@@ -1,5 +1,6 @@
 """Stubs of the compiled module ``cmr._native`` (checked by ``mypy.stubtest``)."""
 
+import logging
 from typing import Awaitable, Optional, final
 
 __all__ = [
@@ -47,6 +48,8 @@ class NativeClient:
         user_agent_prefix: Optional[str] = None,
         allow_insecure_http: bool = False,
         max_response_bytes: Optional[int] = None,
+        log_level: Optional[str] = None,
+        logger: Optional[logging.Logger] = None,
     ) -> NativeClient: ...
     def with_options(
         self,

@@ -85,9 +85,19 @@ fn ms(what: &str, v: Option<f64>) -> std::result::Result<Option<Duration>, cmr::
 
 // --- client ---------------------------------------------------------------
 
-fn build_client(options: Option<NativeClientOptions>) -> cmr::Result<cmr::Client> {
+type LogFn = napi::threadsafe_function::ThreadsafeFunction<String, (), String, Status, false, true>;
+
+fn build_client(options: Option<NativeClientOptions>, log: Option<LogFn>) -> cmr::Result<cmr::Client> {
     let mut b = cmr::Client::builder().user_agent_prefix(concat!("cmr-node/", env!("CARGO_PKG_VERSION")));
+    if let Some(f) = log {
+        b = b.log_sink(std::sync::Arc::new(JsLogSink(f)));
+    }
     if let Some(o) = options {
+        if let Some(l) = o.log_level {
+            let level = cmr::LogLevel::parse(&l)
+                .ok_or_else(|| invalid(format!("logLevel must be debug, info, warn or off, got {l:?}")))?;
+            b = b.log_level(level);
+        }
         if let Some(k) = o.api_key {
             b = b.api_key(k);
         }
@@ -147,6 +157,22 @@ pub struct NativeClientOptions {
     pub allow_insecure_http: Option<bool>,
     /// Largest answer body read, in bytes (default 32 MiB).
     pub max_response_bytes: Option<f64>,
+    /// `debug`, `info`, `warn` or `off` (default: `CMR_LOG`, else off).
+    pub log_level: Option<String>,
+}
+
+/// Hands the core's log records to a JavaScript function as JSON
+/// `{level, message, fields}`. The call is queued on the event loop (never
+/// blocks the request), and the function does not keep the process alive.
+struct JsLogSink(LogFn);
+
+impl cmr::LogSink for JsLogSink {
+    fn log(&self, record: &cmr::LogRecord) {
+        let fields: serde_json::Map<String, Value> =
+            record.fields.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect();
+        let text = json!({"level": record.level.as_str(), "message": record.message, "fields": fields}).to_string();
+        let _ = self.0.call(text, napi::threadsafe_function::ThreadsafeFunctionCallMode::NonBlocking);
+    }
 }
 
 /// Per-request overrides of [`NativeClient::with_options`].
@@ -166,8 +192,21 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     #[napi(constructor)]
-    pub fn new(options: Option<NativeClientOptions>) -> std::result::Result<Self, napi::Error<CmrStatus>> {
-        cmr::error::catch_unwind_sync(|| build_client(options)).map(|inner| NativeClient { inner }).map_err(to_napi_coded)
+    pub fn new(
+        options: Option<NativeClientOptions>,
+        log: Option<Function<'_, String, ()>>,
+    ) -> std::result::Result<Self, napi::Error<CmrStatus>> {
+        let sink = match log {
+            Some(f) => Some(
+                f.build_threadsafe_function::<String>()
+                    .callee_handled::<false>()
+                    .weak::<true>()
+                    .build()
+                    .map_err(|e| to_napi_coded(invalid(format!("could not register the logger: {e}"))))?,
+            ),
+            None => None,
+        };
+        cmr::error::catch_unwind_sync(|| build_client(options, sink)).map(|inner| NativeClient { inner }).map_err(to_napi_coded)
     }
 
     /// Call an operation of the route table by name (`users.create`, ...):

@@ -113,6 +113,42 @@ fn method(m: &str) -> PyResult<cmr::Method> {
     cmr::Method::parse(m).ok_or_else(|| PyValueError::new_err(format!("unknown HTTP method {m:?}")))
 }
 
+/// Forwards the core's log records to a Python `logging.Logger`. Only
+/// records the client's level lets through reach here, so the GIL is taken
+/// only when something is logged.
+struct PyLogSink {
+    logger: PyObject,
+}
+
+impl cmr::LogSink for PyLogSink {
+    fn log(&self, record: &cmr::LogRecord) {
+        let level: u8 = match record.level {
+            cmr::LogLevel::Debug => 10,
+            cmr::LogLevel::Info => 20,
+            cmr::LogLevel::Warn | cmr::LogLevel::Off => 30,
+        };
+        Python::with_gil(|py| {
+            let sent = (|| -> PyResult<()> {
+                let fields = pyo3::types::PyDict::new(py);
+                for (k, v) in &record.fields {
+                    fields.set_item(*k, v)?;
+                }
+                let extra = pyo3::types::PyDict::new(py);
+                extra.set_item("cmr", fields)?;
+                let kwargs = pyo3::types::PyDict::new(py);
+                kwargs.set_item("extra", extra)?;
+                // "%s" keeps `%` in paths or bodies from being read as format specs.
+                self.logger.call_method(py, "log", (level, "%s", record.message.as_str()), Some(&kwargs))?;
+                Ok(())
+            })();
+            // A failing handler must not fail the request; Python prints it.
+            if let Err(e) = sent {
+                e.print(py);
+            }
+        });
+    }
+}
+
 /// A configured core client. The Python `cmr.Client` / `cmr.AsyncClient` wrap it.
 #[pyclass(frozen, module = "cmr._native")]
 struct NativeClient {
@@ -125,7 +161,7 @@ impl NativeClient {
     #[pyo3(signature = (
         api_key=None, base_url=None, *, sandbox=false, timeout=None, connect_timeout=None, max_retries=None,
         retry_base_delay=None, retry_max_delay=None, retry_after_cap=None, requests_per_second=None,
-        user_agent_prefix=None, allow_insecure_http=false, max_response_bytes=None
+        user_agent_prefix=None, allow_insecure_http=false, max_response_bytes=None, log_level=None, logger=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -143,8 +179,18 @@ impl NativeClient {
         user_agent_prefix: Option<String>,
         allow_insecure_http: bool,
         max_response_bytes: Option<usize>,
+        log_level: Option<&str>,
+        logger: Option<PyObject>,
     ) -> PyResult<Self> {
         let mut b = cmr::Client::builder().sandbox(sandbox);
+        if let Some(l) = log_level {
+            let level = cmr::LogLevel::parse(l)
+                .ok_or_else(|| PyValueError::new_err(format!("log_level must be debug, info, warn or off, got {l:?}")))?;
+            b = b.log_level(level);
+        }
+        if let Some(logger) = logger {
+            b = b.log_sink(std::sync::Arc::new(PyLogSink { logger }));
+        }
         if let Some(k) = api_key {
             b = b.api_key(k);
         }

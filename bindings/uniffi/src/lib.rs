@@ -280,6 +280,38 @@ impl fmt::Display for CmrClient {
     }
 }
 
+/// One line of the client's request log (see `docs/kotlin.md`, "Logging").
+/// `fields`: method, path, query (keys), status, duration_ms, attempt,
+/// retry, action_id, code, body (debug only). Never the API key.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CmrLogRecord {
+    pub level: cmr::LogLevel,
+    pub message: String,
+    pub fields: HashMap<String, String>,
+}
+
+/// Receives the client's log lines: implement it in Kotlin/Swift to forward
+/// them to Logcat, `os.Logger`, SLF4J... Called on the client's worker
+/// threads; keep it quick and do not throw.
+#[uniffi::export(with_foreign)]
+pub trait CmrLogger: Send + Sync {
+    fn log(&self, record: CmrLogRecord);
+}
+
+struct ForeignSink(Arc<dyn CmrLogger>);
+
+impl cmr::LogSink for ForeignSink {
+    fn log(&self, r: &cmr::LogRecord) {
+        let record = CmrLogRecord {
+            level: r.level,
+            message: r.message.clone(),
+            fields: r.fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        };
+        // A callback that throws must not fail the request being logged.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.0.log(record)));
+    }
+}
+
 fn ms(v: Option<u64>) -> Option<Duration> {
     v.map(Duration::from_millis)
 }
@@ -291,6 +323,8 @@ impl CmrClient {
     /// as a sandbox key. Times are in milliseconds; `maxRetries` counts
     /// retries after the first attempt (0 disables them). Throws
     /// `Validation` when no key is found or an option is invalid.
+    /// `logLevel` defaults to the `CMR_LOG` environment variable, else off
+    /// (`INFO` when a `logger` is given); lines go to `logger`, else stderr.
     #[uniffi::constructor(default(
         api_key = None,
         base_url = None,
@@ -302,7 +336,9 @@ impl CmrClient {
         retry_max_delay_ms = None,
         requests_per_second = None,
         allow_insecure_http = false,
-        max_response_bytes = None
+        max_response_bytes = None,
+        log_level = None,
+        logger = None
     ))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -317,10 +353,21 @@ impl CmrClient {
         requests_per_second: Option<f64>,
         allow_insecure_http: bool,
         max_response_bytes: Option<u64>,
+        log_level: Option<cmr::LogLevel>,
+        logger: Option<Arc<dyn CmrLogger>>,
     ) -> R<Arc<Self>> {
         let mut b = cmr::Client::builder()
             .sandbox(sandbox)
             .user_agent_prefix(USER_AGENT_PREFIX);
+        let env_level = std::env::var(cmr::logging::ENV_LOG).ok();
+        match (log_level, &logger) {
+            (Some(l), _) => b = b.log_level(l),
+            (None, Some(_)) if env_level.is_none() => b = b.log_level(cmr::LogLevel::Info),
+            _ => {}
+        }
+        if let Some(l) = logger {
+            b = b.log_sink(Arc::new(ForeignSink(l)));
+        }
         if let Some(k) = api_key {
             b = b.api_key(k);
         }
@@ -1477,6 +1524,8 @@ mod tests {
             None,
             None,
             false,
+            None,
+            None,
             None,
         )
         .unwrap();

@@ -51,6 +51,9 @@ pub struct Global {
     /// Timeout of one attempt, in seconds (default 60).
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Log every request on stderr: -v one line per attempt, -vv also the bodies (like CMR_LOG=info / debug).
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 #[derive(Subcommand, Debug)]

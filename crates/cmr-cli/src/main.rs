@@ -105,6 +105,11 @@ async fn connect(g: &Global, rps: Option<f64>) -> CliResult<(cmr::Client, Option
     if let Some(n) = g.max_retries {
         b = b.max_retries(n);
     }
+    match g.verbose {
+        0 => {} // CMR_LOG decides
+        1 => b = b.log_level(cmr::LogLevel::Info),
+        _ => b = b.log_level(cmr::LogLevel::Debug),
+    }
     if let Some(t) = g.timeout {
         if !(t > 0.0 && t.is_finite()) {
             return Err(usage("--timeout must be a positive number of seconds"));

@@ -2,7 +2,7 @@
 //! optional pacing, envelope decoding and error mapping.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rand::Rng;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::config::{ClientBuilder, Config, RequestOptions};
 use crate::error::{Error, ErrorKind, Result, MAX_ERROR_BODY_BYTES};
+use crate::logging::Decision;
 use crate::models::{Envelope, ProfilePicture};
 use crate::pacer::Pacer;
 use crate::routes::{self, Method, Route};
@@ -213,6 +214,7 @@ impl Client {
                 Some(p) => Some(p.acquire().await),
                 None => None,
             };
+            let started = Instant::now();
             let result = self.attempt(method, path, query, body).await;
             if let (Some(p), Err(e)) = (self.pacer(), &result) {
                 if e.kind() == ErrorKind::RateLimited {
@@ -220,24 +222,31 @@ impl Client {
                 }
             }
             drop(permit);
+            let log = |r: std::result::Result<&Envelope, &Error>, d: Decision<'_>| {
+                let c = &self.inner.config;
+                c.log.attempt(&c.api_key, method, path, query, body, attempt, started.elapsed(), r, d)
+            };
             let err = match result {
-                Ok(env) => return Ok(env),
+                Ok(env) => {
+                    log(Ok(&env), Decision::Done);
+                    return Ok(env);
+                }
                 Err(e) => e,
             };
             let retryable = is_retryable(method, &err);
             if !retryable || attempt >= max_retries {
-                tracing::debug!(method = method.as_str(), path, attempt, code = err.code(), "cmr request failed");
+                log(Err(&err), Decision::GiveUp(give_up_reason(method, &err, retryable)));
                 return Err(err);
             }
             let delay = match err.retry_after() {
                 Some(ra) if ra > self.inner.config.retry_after_cap => {
-                    tracing::debug!(?ra, "Retry-After longer than the cap: not retrying");
+                    log(Err(&err), Decision::GiveUp("Retry-After is longer than the cap"));
                     return Err(err);
                 }
                 Some(ra) => ra,
                 None => backoff(attempt, self.inner.config.retry_base_delay, self.inner.config.retry_max_delay),
             };
-            tracing::debug!(method = method.as_str(), path, attempt, ?delay, code = err.code(), "retrying cmr request");
+            log(Err(&err), Decision::Retry(delay));
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
@@ -426,6 +435,19 @@ pub(crate) fn is_retryable(method: Method, err: &Error) -> bool {
         ErrorKind::Network | ErrorKind::Timeout => method.is_idempotent(),
         ErrorKind::Server => method.is_idempotent() && matches!(err.status(), Some(500 | 502 | 503 | 504)),
         _ => false,
+    }
+}
+
+/// Why a failed attempt is not retried, for the log line.
+fn give_up_reason(method: Method, err: &Error, retryable: bool) -> &'static str {
+    if retryable {
+        "retries exhausted"
+    } else if !method.is_idempotent()
+        && matches!(err.kind(), ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server)
+    {
+        "the write may have reached the server"
+    } else {
+        "not retryable"
     }
 }
 

@@ -58,6 +58,7 @@ pub struct Config {
     pub(crate) requests_per_second: Option<f64>,
     pub(crate) user_agent: String,
     pub(crate) max_response_bytes: usize,
+    pub(crate) log: crate::logging::Logger,
 }
 
 /// Defaults, in one place.
@@ -196,7 +197,7 @@ pub(crate) fn check_options(o: &RequestOptions) -> crate::Result<()> {
 }
 
 /// Builder of a [`crate::Client`].
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     base_url: Option<String>,
@@ -211,6 +212,21 @@ pub struct ClientBuilder {
     user_agent_prefix: Option<String>,
     allow_insecure_http: bool,
     max_response_bytes: Option<usize>,
+    log_level: Option<crate::logging::LogLevel>,
+    log_sink: Option<std::sync::Arc<dyn crate::logging::LogSink>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("sandbox", &self.sandbox)
+            .field("max_retries", &self.max_retries)
+            .field("log_level", &self.log_level)
+            .field("log_sink", &self.log_sink.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
@@ -288,6 +304,17 @@ impl ClientBuilder {
         self
     }
 
+    /// How much to log (default: `CMR_LOG`, else off). See [`crate::logging`].
+    pub fn log_level(mut self, level: crate::logging::LogLevel) -> Self {
+        self.log_level = Some(level);
+        self
+    }
+    /// Where log records go (default: stderr, when the level is not off).
+    pub fn log_sink(mut self, sink: std::sync::Arc<dyn crate::logging::LogSink>) -> Self {
+        self.log_sink = Some(sink);
+        self
+    }
+
     /// Build the client. Fails with a validation error when no key is found
     /// or a setting is out of range (nothing is sent).
     pub fn build(self) -> crate::Result<crate::Client> {
@@ -356,6 +383,10 @@ impl ClientBuilder {
             requests_per_second: self.requests_per_second,
             user_agent,
             max_response_bytes,
+            log: crate::logging::Logger::new(
+                self.log_level.unwrap_or_else(crate::logging::LogLevel::from_env),
+                self.log_sink,
+            ),
         };
         crate::Client::from_config(config)
     }

@@ -32,6 +32,7 @@
 //!   provably did not act (429, connection refused). See [`client`].
 //! * Pagination: `list` returns a [`models::Page`]; `list_stream` streams every item of every page.
 //! * Webhooks: [`webhooks::verify`] and [`webhooks::parse`].
+//! * Logging: `CMR_LOG=debug|info|warn|off` or [`ClientBuilder::log_level`]; see [`logging`].
 //! * Paths: one table, [`routes`]; unconfirmed ones are marked there.
 
 #![forbid(unsafe_code)]
@@ -39,6 +40,7 @@
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod logging;
 pub mod models;
 pub mod ops;
 pub mod pacer;
@@ -52,6 +54,7 @@ pub mod webhooks;
 pub use client::Client;
 pub use config::{ApiKey, ClientBuilder, RequestOptions};
 pub use error::{Error, ErrorKind, Result};
+pub use logging::{LogLevel, LogRecord, LogSink};
 pub use routes::Method;
 
 /// SDK version.
