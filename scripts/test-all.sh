@@ -9,6 +9,10 @@ suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(rust python node kotlin swift)
 
 failed=()
+# One version for every artifact (crates, wheel, npm, jar, CHANGELOG).
+echo "=================== version ==================="
+bash scripts/version.sh check || failed+=(version)
+
 for s in "${suites[@]}"; do
   echo
   echo "=================== ${s} ==================="
