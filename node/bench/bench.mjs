@@ -6,8 +6,8 @@
 // Build the addon in release mode first for meaningful numbers:
 //   npx napi build --release --manifest-path ../bindings/node/Cargo.toml --platform --output-dir native --js index.js --dts index.d.ts
 import { parseArgs } from 'node:util';
-import { Client } from 'cmr';
-import { startSandbox } from 'cmr/testing';
+import { Client } from 'coldmailreseller';
+import { startSandbox } from 'coldmailreseller/testing';
 
 const { values } = parseArgs({
   options: { n: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' } },

@@ -1,4 +1,4 @@
-// ESM entry point of `cmr/testing` (re-exports the CommonJS build).
+// ESM entry point of `coldmailreseller/testing` (re-exports the CommonJS build).
 import cjs from '../dist/testing.js';
 
 export const { Sandbox, startSandbox } = cjs;

@@ -72,6 +72,10 @@ export interface NativeClientOptions {
   retryMaxDelayMs?: number
   /** Client-side pacing (requests per second). */
   requestsPerSecond?: number
+  /** Allow a plain `http://` base URL to a host that is not loopback. */
+  allowInsecureHttp?: boolean
+  /** Largest answer body read, in bytes (default 32 MiB). */
+  maxResponseBytes?: number
   /** `debug`, `info`, `warn` or `off` (default: `CMR_LOG`, else off). */
   logLevel?: string
 }

@@ -2,7 +2,7 @@
  * cmr: the Cold Mail Reseller (CMR) partner API client for Node.js.
  *
  * ```ts
- * import { Client, NotFoundError } from 'cmr';
+ * import { Client, NotFoundError } from 'coldmailreseller';
  * const client = new Client({ apiKey: process.env.CMR_API_KEY });
  * const user = await client.users.create({ ... });
  * for await (const sub of client.subscriptions.list()) console.log(sub.subscriptionId);

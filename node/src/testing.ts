@@ -3,7 +3,7 @@
  * Rust `cmr-sandbox`, on a free loopback port), and its control API.
  *
  * ```ts
- * import { startSandbox } from 'cmr/testing';
+ * import { startSandbox } from 'coldmailreseller/testing';
  * const sb = await startSandbox();
  * const client = sb.client();
  * await sb.seed();

@@ -2,7 +2,7 @@
 // Every resource and method of the route table, against the sandbox.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { operations, NotFoundError, ValidationError, CmrError } = require('cmr');
+const { operations, NotFoundError, ValidationError, CmrError } = require('coldmailreseller');
 const { useSandbox, newUser, order, provisioned, google, hits } = require('./helpers');
 
 const env = useSandbox();
@@ -251,7 +251,7 @@ test('sendError and the raw request escape hatch', async () => {
 test('withOptions and per-call options reach the core', async () => {
   const slow = env.client.withOptions({ timeoutMs: 100 });
   await env.sb.injectFault({ path: '/wallet', kind: 'delay', delayMs: 1500 });
-  const { TimeoutError } = require('cmr');
+  const { TimeoutError } = require('coldmailreseller');
   await assert.rejects(slow.wallet.get(), TimeoutError);
   await env.sb.injectFault({ path: '/wallet', kind: 'delay', delayMs: 1500 });
   await assert.rejects(env.client.wallet.get({ timeoutMs: 100 }), TimeoutError);

@@ -2,7 +2,7 @@
 // Every error class, driven by tests/scenarios/errors.json.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const cmr = require('cmr');
+const cmr = require('coldmailreseller');
 const { useSandbox, scenario } = require('./helpers');
 
 const env = useSandbox();

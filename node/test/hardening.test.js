@@ -6,7 +6,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
-const cmr = require('cmr');
+const cmr = require('coldmailreseller');
 const { useSandbox, newUser, order, hits } = require('./helpers');
 
 const env = useSandbox();

@@ -4,7 +4,7 @@
 const path = require('node:path');
 const fs = require('node:fs');
 const { before, after, beforeEach } = require('node:test');
-const { startSandbox } = require('cmr/testing');
+const { startSandbox } = require('coldmailreseller/testing');
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'tests', 'scenarios');
 

@@ -2,7 +2,7 @@
 // The order lifecycle of tests/scenarios/lifecycle.json on the virtual clock.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { webhooks } = require('cmr');
+const { webhooks } = require('coldmailreseller');
 const { useSandbox, scenario, newUser } = require('./helpers');
 
 const env = useSandbox();

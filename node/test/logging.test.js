@@ -4,7 +4,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
-const { NotFoundError, ServerError } = require('cmr');
+const { NotFoundError, ServerError } = require('coldmailreseller');
 const { useSandbox, newUser } = require('./helpers');
 
 const env = useSandbox();
@@ -79,7 +79,7 @@ test('logLevel off silences a given logger; an unknown level is refused', async 
 
 test('CMR_LOG=info prints the lines to stderr when no logger is given', () => {
   const script = `
-    const { startSandbox } = require('cmr/testing');
+    const { startSandbox } = require('coldmailreseller/testing');
     (async () => {
       const sb = await startSandbox();
       const client = sb.client({ maxRetries: 1, retryBaseDelayMs: 1 });

@@ -2,7 +2,7 @@
 // Pagination: await gives the first page, for await walks every item of every page.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { Page, PagePromise, ServerError } = require('cmr');
+const { Page, PagePromise, ServerError } = require('coldmailreseller');
 const { useSandbox, newUser } = require('./helpers');
 
 const env = useSandbox();

@@ -2,7 +2,7 @@
 // Retries: a POST is never repeated once the server may have acted; a GET is.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { ServerError } = require('cmr');
+const { ServerError } = require('coldmailreseller');
 const { useSandbox, newUser, hits } = require('./helpers');
 
 const env = useSandbox();

@@ -3,7 +3,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const util = require('node:util');
-const { Client, CmrError } = require('cmr');
+const { Client, CmrError } = require('coldmailreseller');
 const { useSandbox } = require('./helpers');
 
 const env = useSandbox();

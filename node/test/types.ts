@@ -22,8 +22,8 @@ import {
   type ErrorCode,
   type Wallet,
   type EventStore,
-} from 'cmr';
-import { startSandbox, type Sandbox } from 'cmr/testing';
+} from 'coldmailreseller';
+import { startSandbox, type Sandbox } from 'coldmailreseller/testing';
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T>(_v: T): void {}

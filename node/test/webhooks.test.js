@@ -5,7 +5,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const { once } = require('node:events');
-const { webhooks, SignatureVerificationError, DecodeError } = require('cmr');
+const { webhooks, SignatureVerificationError, DecodeError } = require('coldmailreseller');
 const { useSandbox, scenario, newUser, order } = require('./helpers');
 
 const vectors = scenario('webhook_vectors.json');
@@ -97,7 +97,7 @@ test('a real delivery from the sandbox to an http.createServer verifies with con
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   t.after(() => server.close());
-  const { startSandbox } = require('cmr/testing');
+  const { startSandbox } = require('coldmailreseller/testing');
   const sb = await startSandbox({ webhookUrl: `http://127.0.0.1:${server.address().port}/hooks` });
   t.after(() => sb.stop());
   const secret = sb.webhookSecret;
@@ -116,7 +116,7 @@ test('a real delivery from the sandbox to an http.createServer verifies with con
 });
 
 test('a negative, NaN or absurd tolerance is a ValidationError, never the default', () => {
-  const { ValidationError } = require('cmr');
+  const { ValidationError } = require('coldmailreseller');
   const v = vectors.cases[0];
   for (const toleranceSec of [-1, NaN, Infinity, 1e30, 3650 * 86400 + 1]) {
     assert.throws(() => webhooks.verify(v.body, v.headers, vectors.secret, { now: v.now, toleranceSec }), ValidationError, String(toleranceSec));
@@ -127,7 +127,7 @@ test('a negative, NaN or absurd tolerance is a ValidationError, never the defaul
 });
 
 test('EventDeduplicator in memory: seen, forget, TTL, capacity, bad settings', async () => {
-  const { ValidationError, EventDeduplicator } = require('cmr');
+  const { ValidationError, EventDeduplicator } = require('coldmailreseller');
   assert.equal(EventDeduplicator, webhooks.EventDeduplicator);
   const d = new webhooks.EventDeduplicator();
   assert.equal(d.ttlSec, webhooks.DEFAULT_DEDUPE_TTL_SEC);

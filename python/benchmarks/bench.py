@@ -21,8 +21,8 @@ from typing import Any, Callable
 
 import httpx
 
-import cmr
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller.testing import Sandbox
 
 USER = dict(
     email="bench@acme.com",
@@ -129,7 +129,7 @@ def main() -> None:
         user_id = sb.client().users.create(**USER).id
         s_ours, s_hx = bench_sync(sb, user_id, a.calls)
         a_ours, a_hx = asyncio.run(bench_async(sb, user_id, a.async_calls, a.concurrency))
-    imp_cmr = import_ms("cmr")
+    imp_cmr = import_ms("coldmailreseller")
     imp_hx = import_ms("httpx")
     for label, (ours, theirs) in (("sync sequential ", (s_ours, s_hx)), (f"async {a.concurrency:>3} in flight", (a_ours, a_hx))):
         print(

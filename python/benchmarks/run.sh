@@ -8,5 +8,5 @@ VENV="$PWD/.venv-bench"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check maturin==1.16.0 httpx==0.28.1
 rm -rf ../target/wheels-bench
 "$VENV/bin/maturin" build --release -i "$VENV/bin/python" -o ../target/wheels-bench
-"$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ../target/wheels-bench/cmr-*.whl
+"$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ../target/wheels-bench/coldmailreseller-*.whl
 cd /tmp && "$VENV/bin/python" "$OLDPWD/benchmarks/bench.py" "$@"

@@ -10,8 +10,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-import cmr
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller.testing import Sandbox
 
 SCENARIOS = pathlib.Path(__file__).resolve().parents[2] / "tests" / "scenarios"
 

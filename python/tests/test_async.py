@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-import cmr
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller.testing import Sandbox
 from conftest import new_user
 
 

@@ -3,7 +3,7 @@ on both clients, against the sandbox."""
 
 from __future__ import annotations
 
-import cmr
+import coldmailreseller as cmr
 from conftest import Api, hits
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-import cmr
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller.testing import Sandbox
 from conftest import FAST, Api, hits, new_user, scenario
 
 CASES = scenario("errors")["cases"]

@@ -12,8 +12,8 @@ from typing import Any, Iterator
 
 import pytest
 
-import cmr
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller.testing import Sandbox
 from conftest import Api, hits, new_user, order
 
 ORDER_PATH = "/orders/json"

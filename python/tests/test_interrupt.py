@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from cmr.testing import Sandbox
+from coldmailreseller.testing import Sandbox
 
 
 def test_ctrl_c_interrupts_a_blocking_call(sb: Sandbox) -> None:

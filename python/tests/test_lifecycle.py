@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import cmr
+import coldmailreseller as cmr
 from conftest import Api, new_user, scenario
 
 LIFECYCLE = scenario("lifecycle")

@@ -7,9 +7,9 @@ from typing import Any, Iterator
 
 import pytest
 
-import cmr
-from cmr._client import LOGGER_NAME
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller._client import LOGGER_NAME
+from coldmailreseller.testing import Sandbox
 from conftest import Api, new_user
 
 

@@ -3,8 +3,8 @@ camelCase to_dict round trips, readable reprs."""
 
 from __future__ import annotations
 
-import cmr
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller.testing import Sandbox
 from conftest import new_user
 
 
@@ -71,6 +71,6 @@ def test_import_is_lazy() -> None:
     import subprocess
     import sys
 
-    code = "import cmr, sys; print('cmr._native' in sys.modules, 'cmr._models' in sys.modules, 'typing' in sys.modules)"
+    code = "import coldmailreseller as cmr, sys; print('coldmailreseller._native' in sys.modules, 'coldmailreseller._models' in sys.modules, 'typing' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[:2] == ["False", "False"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import cmr
+import coldmailreseller as cmr
 from conftest import GOOGLE, Api, hits, new_user, order, provisioned
 
 
@@ -259,7 +259,7 @@ def test_with_options_headers_and_retries(api: Api) -> None:
 
 
 def test_every_operation_has_a_method_on_both_clients() -> None:
-    from cmr import _native
+    from coldmailreseller import _native
 
     ops = _native.operations()
     assert len(ops) >= 50

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-import cmr
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller.testing import Sandbox
 from conftest import Api, hits, new_user, provisioned
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import cmr
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller.testing import Sandbox
 from conftest import Api, hits, new_user
 
 

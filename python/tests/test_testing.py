@@ -1,11 +1,11 @@
-"""cmr.testing: the Sandbox helper and the pytest fixtures."""
+"""coldmailreseller.testing: the Sandbox helper and the pytest fixtures."""
 
 from __future__ import annotations
 
 import pytest
 
-import cmr
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller.testing import Sandbox
 
 pytest_plugins: list[str] = []  # the plugin is registered by the package's entry point
 

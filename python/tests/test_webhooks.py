@@ -9,9 +9,9 @@ from typing import Any, Iterator
 
 import pytest
 
-import cmr
-from cmr import webhooks
-from cmr.testing import Sandbox
+import coldmailreseller as cmr
+from coldmailreseller import webhooks
+from coldmailreseller.testing import Sandbox
 from conftest import GOOGLE, new_user, order, scenario
 
 VECTORS = scenario("webhook_vectors")

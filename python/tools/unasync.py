@@ -1,4 +1,4 @@
-"""Generate cmr/_async_resources.py from cmr/_resources.py.
+"""Generate coldmailreseller/_async_resources.py from coldmailreseller/_resources.py.
 
 Run: python tools/unasync.py        (writes the file)
      python tools/unasync.py --check (exit 1 when the file is stale)
@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent / "cmr"
+ROOT = Path(__file__).resolve().parent.parent / "coldmailreseller"
 SRC = ROOT / "_resources.py"
 DST = ROOT / "_async_resources.py"
 

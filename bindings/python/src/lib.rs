@@ -1,8 +1,8 @@
-//! `cmr._native`: the Python binding of the cmr core.
+//! `coldmailreseller._native`: the Python binding of the cmr core.
 //!
 //! No business logic lives here: every operation goes through
 //! [`cmr::ops::call`] (JSON in, JSON out), errors become the exception classes
-//! of `cmr._errors` (defined in Python so they can carry fields), and the
+//! of `coldmailreseller._errors` (defined in Python so they can carry fields), and the
 //! idiomatic API (typed methods, models, pages) is the Python package around
 //! this module.
 //!
@@ -62,9 +62,9 @@ where
     })
 }
 
-/// Convert a core error into the matching `cmr._errors` exception.
+/// Convert a core error into the matching `coldmailreseller._errors` exception.
 fn to_pyerr(py: Python<'_>, e: &cmr::Error) -> PyErr {
-    let made = py.import("cmr._errors").and_then(|m| m.getattr("_from_native")).and_then(|f| {
+    let made = py.import("coldmailreseller._errors").and_then(|m| m.getattr("_from_native")).and_then(|f| {
         f.call1((
             e.code(),
             e.message(),
@@ -150,7 +150,7 @@ impl cmr::LogSink for PyLogSink {
 }
 
 /// A configured core client. The Python `cmr.Client` / `cmr.AsyncClient` wrap it.
-#[pyclass(frozen, module = "cmr._native")]
+#[pyclass(frozen, module = "coldmailreseller._native")]
 struct NativeClient {
     inner: cmr::Client,
 }
@@ -393,7 +393,7 @@ fn webhook_event_key(raw_json: &str) -> PyResult<String> {
 }
 
 /// The core's in-memory event de-duplicator (TTL, bounded, thread-safe).
-#[pyclass(frozen, module = "cmr._native")]
+#[pyclass(frozen, module = "coldmailreseller._native")]
 struct EventDeduplicator {
     inner: cmr::webhooks::EventDeduplicator,
 }
@@ -425,7 +425,7 @@ impl EventDeduplicator {
 }
 
 /// The embedded sandbox server, running on the shared runtime.
-#[pyclass(frozen, module = "cmr._native")]
+#[pyclass(frozen, module = "coldmailreseller._native")]
 struct Sandbox {
     inner: Mutex<Option<cmr_sandbox::Sandbox>>,
     base_url: String,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs ~20 ms to import: keep `import cmr` cheap
+if TYPE_CHECKING:  # typing costs ~20 ms to import: keep `import coldmailreseller as cmr` cheap
     from typing import Optional
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Test against the embedded CMR sandbox, in-process, over loopback.
 
->>> from cmr.testing import Sandbox
+>>> from coldmailreseller.testing import Sandbox
 >>> with Sandbox() as sb:
 ...     client = sb.client()
 ...     ids = sb.seed()
@@ -11,7 +11,7 @@
 The sandbox is the Rust ``cmr-sandbox`` crate running on the SDK's own tokio
 runtime, on a free loopback port. Its control API (``/__sandbox``) is wrapped
 by the methods below. pytest users get the ``cmr_sandbox`` and ``cmr_client``
-fixtures from :mod:`cmr.testing.pytest_plugin`.
+fixtures from :mod:`coldmailreseller.testing.pytest_plugin`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stubs of the compiled module ``cmr._native`` (checked by ``mypy.stubtest``)."""
+"""Stubs of the compiled module ``coldmailreseller._native`` (checked by ``mypy.stubtest``)."""
 
 import logging
 from typing import Awaitable, Optional, final

@@ -1,13 +1,13 @@
 """cmr: client for the Cold Mail Reseller (CMR) partner API.
 
->>> import cmr
+>>> import coldmailreseller as cmr
 >>> client = cmr.Client()                      # key from CMR_API_KEY
 >>> user = client.users.get(user_id="...")
 >>> for sub in client.subscriptions.list(status="ACTIVE"):
 ...     print(sub.domain, sub.period_end)
 
 The HTTP client, retries, pagination and webhook verification are the Rust
-core (``cmr._native``); this package is the typed Python surface. Importing
+core (``coldmailreseller._native``); this package is the typed Python surface. Importing
 it is cheap: the native module and the models load on first use.
 """
 
@@ -34,7 +34,7 @@ from ._errors import (
 __version__ = "0.1.0"
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs ~20 ms to import: keep `import cmr` cheap
+if TYPE_CHECKING:  # typing costs ~20 ms to import: keep `import coldmailreseller as cmr` cheap
     from typing import Any
 
     from . import testing, webhooks
@@ -97,7 +97,7 @@ def __getattr__(name: str) -> Any:
         return importlib.import_module(f".{name}", __name__)
     mod = _LAZY.get(name)
     if mod is None:
-        raise AttributeError(f"module 'cmr' has no attribute {name!r}")
+        raise AttributeError(f"module 'coldmailreseller' has no attribute {name!r}")
     value = getattr(importlib.import_module(mod, __name__), name)
     globals()[name] = value
     return value

@@ -1,12 +1,12 @@
 """pytest fixtures for code that uses cmr (registered as the ``cmr`` plugin).
 
-* ``cmr_sandbox``: an in-process :class:`cmr.testing.Sandbox` (rate limit off),
+* ``cmr_sandbox``: an in-process :class:`coldmailreseller.testing.Sandbox` (rate limit off),
   one per test session, reset before each test.
 * ``cmr_client``: a :class:`cmr.Client` pointed at it.
 
 They are registered automatically when cmr is installed (``pytest11`` entry
 point); in a ``conftest.py`` you can also write
-``pytest_plugins = ["cmr.testing.pytest_plugin"]``.
+``pytest_plugins = ["coldmailreseller.testing.pytest_plugin"]``.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Iterator
 import pytest
 
 if TYPE_CHECKING:
-    from cmr import Client
-    from cmr.testing import Sandbox
+    from coldmailreseller import Client
+    from coldmailreseller.testing import Sandbox
 
 
 @pytest.fixture(scope="session")
 def _cmr_sandbox_session() -> Iterator["Sandbox"]:
-    from cmr.testing import Sandbox
+    from coldmailreseller.testing import Sandbox
 
     sb = Sandbox()
     try:
