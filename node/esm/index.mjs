@@ -6,7 +6,7 @@ export const {
   Client, Users, Geo, Domains, Dns, Orders, Mailboxes, Subscriptions, Exports, Prewarmup, WalletResource,
   CmrError, AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError, ValidationError,
   PaymentRequiredError, RateLimitError, ServerError, NetworkError, TimeoutError, DecodeError,
-  SignatureVerificationError, ERROR_CLASSES, Page, PagePromise, webhooks, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+  SignatureVerificationError, RedirectError, InternalError, ERROR_CLASSES, Page, PagePromise, webhooks, SIGNATURE_HEADER, TIMESTAMP_HEADER,
   DEFAULT_TOLERANCE_SEC, EventDeduplicator, operations, VERSION,
 } = cjs;
 export default cjs;

@@ -32,6 +32,7 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean;
   /** Largest answer body read, in bytes (default 32 MiB); a longer one fails with a `DecodeError`. */
   maxResponseBytes?: number;
+  /**
    * What the core logs: `'debug'` (adds truncated, redacted bodies), `'info'` (one line per
    * attempt), `'warn'` (transient failures given up on) or `'off'`. Default: the `CMR_LOG`
    * environment variable, else `'info'` when a `logger` is given, else off.

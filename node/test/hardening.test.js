@@ -90,7 +90,7 @@ test('a user whose creation answer is lost is found by findByEmail', async () =>
   const found = await client.users.findByEmail({ email: 'lost.user@acme.com' });
   assert.equal(found?.email?.toLowerCase(), 'lost.user@acme.com');
   assert.equal(await client.users.findByEmail({ email: 'nobody@acme.com' }), null);
-  const users = Object.values((await state(env.sb)).users).filter((u) => String(u.email).toLowerCase() === 'lost.user@acme.com');
+  const users = Object.values((await state(env.sb)).users).filter((u) => String(u.email ?? u.user?.email).toLowerCase() === 'lost.user@acme.com');
   assert.equal(users.length, 1);
 });
 

@@ -259,6 +259,8 @@ impl NativeClient {
             max_retries: options.max_retries,
             headers: options.headers.unwrap_or_default().into_iter().collect(),
         };
+        // Checked now, so `withOptions` itself throws on a bad value.
+        cmr::config::check_options(&opts).map_err(to_napi_coded)?;
         Ok(NativeClient { inner: self.inner.with_options(opts) })
     }
 

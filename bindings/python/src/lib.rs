@@ -242,6 +242,8 @@ impl NativeClient {
             max_retries,
             headers: headers.unwrap_or_default(),
         };
+        // Checked now, so `with_options` itself raises on a bad value.
+        cmr::config::check_options(&options).map_err(|e| Python::with_gil(|py| to_pyerr(py, &e)))?;
         Ok(NativeClient { inner: self.inner.with_options(options) })
     }
 

@@ -771,7 +771,7 @@ impl DnsResource {
     /// `dns.add_many`: many records in few requests, paced at 5 req/s; one
     /// result per record, in input order. `batch_size` null = 50.
     pub async fn add_many(&self, user_id: String, records: Vec<BulkDnsRecord>, batch_size: Option<u32>) -> R<BulkResult> {
-        Ok(self.c.dns().add_many(&user_id, &records, &BulkOptions { batch_size }).await?)
+        guard(async move { Ok(self.c.dns().add_many(&user_id, &records, &BulkOptions { batch_size }).await?) }).await
     }
     /// `dns.find`: the record with this type, host and value, or null ("was it applied?").
     pub async fn find(
@@ -782,7 +782,7 @@ impl DnsResource {
         host: String,
         value: String,
     ) -> R<Option<DnsRecord>> {
-        Ok(self.c.dns().find(&user_id, &domain, &record_type, &host, &value).await?)
+        guard(async move { Ok(self.c.dns().find(&user_id, &domain, &record_type, &host, &value).await?) }).await
     }
 }
 
@@ -936,7 +936,7 @@ impl MailboxesResource {
     /// `mailboxes.update_all`: many changes in few requests, paced at 5 req/s;
     /// one result per change, in input order. `batch_size` null = 50.
     pub async fn update_all(&self, user_id: String, changes: Vec<MailboxUpdate>, batch_size: Option<u32>) -> R<BulkResult> {
-        Ok(self.c.mailboxes().update_all(&user_id, &changes, &BulkOptions { batch_size }).await?)
+        guard(async move { Ok(self.c.mailboxes().update_all(&user_id, &changes, &BulkOptions { batch_size }).await?) }).await
     }
     /// `mailboxes.remove` (asynchronous).
     pub async fn remove(&self, user_id: String, mailbox_id: String) -> R<Ack> {
@@ -1509,6 +1509,26 @@ mod tests {
             assert_eq!(e.detail(), "boom");
             assert!(format!("{e:?}").starts_with(name), "{kind:?} became {e:?}");
         }
+    }
+
+    /// Every async export runs under `guard`, so a panic reaches Kotlin and
+    /// Swift as `CmrError.Internal` rather than uniffi's `InternalException`.
+    #[test]
+    fn every_async_export_is_guarded() {
+        let src = include_str!("lib.rs");
+        let mut unguarded = Vec::new();
+        for (i, chunk) in src.split("    pub async fn ").enumerate().skip(1) {
+            let name: String = chunk.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if name.is_empty() {
+                continue; // this test's own string literal
+            }
+            // The body starts after the signature's opening brace.
+            let body = chunk.split_once("{\n").map(|(_, b)| b).unwrap_or("");
+            if !body.trim_start().starts_with("guard(") {
+                unguarded.push(format!("#{i} {name}"));
+            }
+        }
+        assert!(unguarded.is_empty(), "async exports not wrapped in guard(): {unguarded:?}");
     }
 
     #[test]

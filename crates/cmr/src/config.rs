@@ -180,7 +180,7 @@ pub(crate) fn check_max_retries(n: u32) -> crate::Result<u32> {
 }
 
 /// Check the values of per-request options (before anything is sent).
-pub(crate) fn check_options(o: &RequestOptions) -> crate::Result<()> {
+pub fn check_options(o: &RequestOptions) -> crate::Result<()> {
     if let Some(t) = o.timeout {
         check_positive("timeout", t)?;
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import uniffi.cmr_uniffi.CmrClient
 import uniffi.cmr_uniffi.CmrException
+import uniffi.cmr_uniffi.info
 import uniffi.cmr_uniffi.panicForTests
 
 class HardeningTest {
