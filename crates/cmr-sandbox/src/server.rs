@@ -182,7 +182,10 @@ pub fn parse_query(q: Option<&str>) -> BTreeMap<String, String> {
 
 async fn api_handler(shared: Arc<Shared>, route: &'static Route, req: Request) -> Response {
     let method = req.method().as_str().to_string();
-    let query = parse_query(req.uri().query());
+    let mut query = parse_query(req.uri().query());
+    // The docs allow the key as a query parameter instead of the header; it
+    // is taken out here so it is never logged nor seen by a handler.
+    let query_key = query.remove(cmr::routes::API_KEY_HEADER);
     let log = |status: u16, fault: Option<&str>| RequestLog {
         method: method.clone(),
         path: route.path.to_string(),
@@ -239,7 +242,7 @@ async fn api_handler(shared: Arc<Shared>, route: &'static Route, req: Request) -
     }
 
     // 2.-5. Handle it (committed under the world lock before we go on).
-    let reply = handle(&shared, route, query.clone(), req).await;
+    let reply = handle(&shared, route, query.clone(), query_key, req).await;
     shared.log_request(log(reply.status, applied.map(FaultKind::name)));
 
     // 6. The answer is lost (`drop_after`) or late (`delay_after`).
@@ -262,13 +265,21 @@ async fn drop_connection(kill: Option<ConnKill>) -> Response {
 }
 
 /// Authentication, rate limit, body decoding and dispatch under the world lock.
-async fn handle(shared: &Arc<Shared>, route: &'static Route, query: BTreeMap<String, String>, req: Request) -> Reply {
-    // 2. Authentication.
+async fn handle(
+    shared: &Arc<Shared>,
+    route: &'static Route,
+    query: BTreeMap<String, String>,
+    query_key: Option<String>,
+    req: Request,
+) -> Reply {
+    // 2. Authentication: the key header, the sandbox key header, or (as the
+    //    docs allow) the `cmr-x-api-key` query parameter.
     let key = header_str(req.headers(), cmr::routes::API_KEY_HEADER)
         .filter(|k| *k == shared.api_key)
-        .or_else(|| header_str(req.headers(), cmr::routes::SANDBOX_API_KEY_HEADER).filter(|k| *k == shared.api_key));
+        .or_else(|| header_str(req.headers(), cmr::routes::SANDBOX_API_KEY_HEADER).filter(|k| *k == shared.api_key))
+        .or_else(|| query_key.as_deref().filter(|k| *k == shared.api_key));
     let Some(key) = key.map(str::to_string) else {
-        return Reply::err(401, "Invalid API Key");
+        return Reply::err(401, crate::api::INVALID_API_KEY);
     };
 
     // 3. Rate limit.

@@ -91,11 +91,14 @@ async fn duplicate_email_is_409_on_create_and_update() {
 async fn unknown_user_is_404_with_the_documented_message() {
     let t = start().await;
     let ghost = "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZ";
-    for (m, p) in [("GET", "/users"), ("PUT", "/users"), ("DELETE", "/users"), ("GET", "/mailboxes/single"), ("GET", "/exports/platform-credentials")] {
+    for (m, p) in [("GET", "/users"), ("PUT", "/users"), ("GET", "/mailboxes/single"), ("GET", "/exports/platform-credentials")] {
         let body = if m == "PUT" { Some(json!({"city": "X"})) } else { None };
         let r = t.call(m, p, &[("userId", ghost)], body).await.expect(404);
         assert_eq!(r.msg(), "The requested user does not exist.", "{m} {p}");
     }
+    // Delete User documents its own 404 message.
+    let r = t.call("DELETE", "/users", &[("userId", ghost)], None).await.expect(404);
+    assert_eq!(r.msg(), "Record Not Found");
     // ... but domains.list answers an empty list.
     let r = t.get("/domains/by-user", &[("userId", ghost)]).await.ok();
     assert_eq!(r.data()["domains"], json!([]));
@@ -160,4 +163,33 @@ fn start_blocking_works_from_sync_code() {
     sb.shutdown_blocking();
     let err = rt.block_on(async { reqwest::get(&url).await });
     assert!(err.is_err(), "the server is gone after shutdown");
+}
+
+/// The two documented pages (Update User, Delete User) answered exactly as
+/// the docs show them (`shared/cmr-api/users.md`, `examples/users.*.json`).
+#[tokio::test]
+async fn update_and_delete_user_answer_as_documented() {
+    let t = start().await;
+    let uid = t.create_user("doc@acme.com").await;
+    let other = t.create_user("taken@acme.com").await;
+    let r = t.call("PUT", "/users", &[("userId", &uid)], Some(json!({"city": "Dallas"}))).await.expect(200);
+    assert_eq!(r.body, json!({"status": 200, "message": "User credentials updated", "data": null}));
+    let r = t.call("PUT", "/users", &[("userId", &uid)], Some(json!({"email": "taken@acme.com"}))).await.expect(409);
+    assert_eq!(r.msg(), "Email already exists");
+    let r = t.call("DELETE", "/users", &[("userId", &other)], None).await.expect(200);
+    assert_eq!(r.body, json!({"status": 200, "message": "User successfully deleted"}));
+}
+
+/// The docs' auth panel allows the key as a query parameter too.
+#[tokio::test]
+async fn the_key_is_accepted_as_a_query_parameter_and_never_logged() {
+    let t = start().await;
+    let url = format!("{}/users/list?cmr-x-api-key={}", t.sb.base_url(), t.sb.api_key());
+    let resp = reqwest::Client::new().get(&url).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let bad = format!("{}/users/list?cmr-x-api-key=nope", t.sb.base_url());
+    assert_eq!(reqwest::Client::new().get(&bad).send().await.unwrap().status().as_u16(), 401);
+    let log = reqwest::get(format!("{}/__sandbox/requests", t.sb.url())).await.unwrap().text().await.unwrap();
+    assert!(!log.contains(t.sb.api_key()), "the key is not in the request log: {log}");
+    assert!(!log.contains("cmr-x-api-key"), "{log}");
 }

@@ -10,7 +10,7 @@ use crate::pricing::*;
 use crate::server::{Reply, Req};
 use crate::state::{new_action_id, new_id, DomainRec, World};
 
-pub const RECORD_NOT_FOUND: &str = "Record Not Found";
+pub use super::RECORD_NOT_FOUND;
 
 /// Is `name` a syntactically valid domain name?
 pub fn valid_domain(name: &str) -> bool {

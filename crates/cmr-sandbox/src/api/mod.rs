@@ -276,7 +276,17 @@ pub fn body_obj(r: &Req) -> Result<&serde_json::Map<String, Value>, Reply> {
     }
 }
 
+// Messages the sandbox shares with CMR's docs, in one table (users.md, errors.md).
+/// Unknown `userId` on most user-scoped calls (guide).
 pub const USER_NOT_FOUND: &str = "The requested user does not exist.";
+/// Unknown record, and Delete User of an unknown user (docs).
+pub const RECORD_NOT_FOUND: &str = "Record Not Found";
+/// Update User, 200 (docs: `data` is null).
+pub const USER_UPDATED: &str = "User credentials updated";
+/// Create/Update User with an e-mail another user has, 409 (docs).
+pub const EMAIL_EXISTS: &str = "Email already exists";
+/// A wrong or missing key, 401 (docs).
+pub const INVALID_API_KEY: &str = "Invalid API Key";
 
 /// The user of `userId` (404 when unknown).
 pub fn user<'a>(w: &'a World, id: &str) -> Result<&'a UserRec, Reply> {

@@ -1,7 +1,7 @@
 //! Users: list, get, create, update, delete.
 
 use cmr::models::{CreateUser, UpdateUser, User};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::{body, page_params, paginate, q, q_opt, user, valid_email, R};
 use crate::clock;
@@ -111,24 +111,29 @@ pub fn update(w: &mut World, r: &Req) -> R {
             return Err(Reply::err(400, format!("Invalid email address '{e}'")));
         }
         if email_taken(w, e, Some(&id)) {
-            return Err(Reply::err(409, "A user with this email already exists"));
+            return Err(Reply::err(409, super::EMAIL_EXISTS));
         }
     }
     if let Some(cc) = &c.country {
         check_country(cc)?;
     }
-    let u = &mut w.users.get_mut(&id).expect("checked").user;
+    let Some(rec) = w.users.get_mut(&id) else { return Err(Reply::err(404, super::USER_NOT_FOUND)) };
+    let u = &mut rec.user;
     macro_rules! set { ($($f:ident),*) => { $( if let Some(v) = c.$f.clone() { u.$f = Some(v); } )* } }
     set!(email, company, first_name, last_name, city, address_line_one, address_line_two, address_line_three, language_preference, postal_code, state, phone_cc, phone);
     if let Some(cc) = &c.country {
         u.country = Some(cc.to_ascii_uppercase());
     }
-    Ok(Reply::ok("User credentials updated", json!(u)))
+    // As documented: `"data": null`.
+    Ok(Reply::ok(super::USER_UPDATED, Value::Null))
 }
 
 pub fn delete(w: &mut World, r: &Req) -> R {
     let id = q(r, "userId")?.to_string();
-    user(w, &id)?;
+    // Documented: an unknown user is 404 "Record Not Found" here.
+    if !w.users.contains_key(&id) {
+        return Err(Reply::err(404, super::RECORD_NOT_FOUND));
+    }
     let domain_count = w.domains.values().filter(|d| d.user_id == id).count();
     let mailbox_count = w.mailboxes.values().filter(|m| m.user_id == id).count();
     if domain_count > 0 || mailbox_count > 0 {
