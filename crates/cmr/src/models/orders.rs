@@ -44,7 +44,7 @@ model! {
 model! {
     /// Body of `orders.create` (and of `orders.create_multipart` without files).
     pub struct CreateOrder {
-        #[serde(default)] pub domains: Vec<OrderDomain>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")] pub domains: Vec<OrderDomain>,
         /// Mailboxes keyed by domain name (never by domain id).
         #[serde(default)] pub mailboxes: HashMap<String, Vec<NewMailbox>>,
         #[serde(default, skip_serializing_if = "Option::is_none")] pub billing_cycle: Option<BillingCycle>,
