@@ -184,11 +184,7 @@ impl From<cmr::Error> for CmrError {
 /// alone would raise its own `InternalException`, which callers catching
 /// `CmrException` would miss).
 async fn guard<T>(fut: impl std::future::Future<Output = R<T>>) -> R<T> {
-    use futures_util::FutureExt;
-    match std::panic::AssertUnwindSafe(fut).catch_unwind().await {
-        Ok(r) => r,
-        Err(p) => Err(cmr::Error::from_panic(&*p).into()),
-    }
+    cmr::error::catch_unwind(fut).await
 }
 
 /// Test hook: panics inside a call, to prove a panic reaches the caller as

@@ -465,17 +465,17 @@ pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
     // Whatever the server sends (1e30, 18446744073709551615, NaN, a date in
     // the year 9999), the result is a valid Duration or None: never a panic.
     // Anything above a day is clamped to a day; the caller's cap decides.
-    const CLAMP: f64 = 24.0 * 60.0 * 60.0;
+    let clamp = crate::config::defaults::MAX_DURATION;
     let v = v.trim();
     if v.len() > 64 {
         return None;
     }
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs >= 0.0 && !secs.is_nan()).then(|| Duration::from_secs_f64(secs.min(CLAMP)));
+        return (secs >= 0.0 && !secs.is_nan()).then(|| Duration::from_secs_f64(secs.min(clamp.as_secs_f64())));
     }
     let when = httpdate::parse_http_date(v).ok()?;
     let wait = when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO);
-    Some(wait.min(Duration::from_secs_f64(CLAMP)))
+    Some(wait.min(clamp))
 }
 
 fn transport_error(e: reqwest::Error, method: &str, path: &str) -> Error {

@@ -277,19 +277,22 @@ impl Error {
 /// error. Every FFI entry point of the bindings goes through this (or
 /// [`catch_unwind_sync`]), so a bug surfaces as the language's `CmrError`
 /// instead of a crash or a foreign exception type.
-pub async fn catch_unwind<T>(fut: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+///
+/// Generic over the error type, so a binding whose own error converts from
+/// [`Error`] (uniffi's `CmrError`) uses this same function.
+pub async fn catch_unwind<T, E: From<Error>>(fut: impl std::future::Future<Output = Result<T, E>>) -> Result<T, E> {
     use futures_util::FutureExt;
     match std::panic::AssertUnwindSafe(fut).catch_unwind().await {
         Ok(r) => r,
-        Err(p) => Err(Error::from_panic(&*p)),
+        Err(p) => Err(Error::from_panic(&*p).into()),
     }
 }
 
 /// [`catch_unwind`] for synchronous code.
-pub fn catch_unwind_sync<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+pub fn catch_unwind_sync<T, E: From<Error>>(f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(p) => Err(Error::from_panic(&*p)),
+        Err(p) => Err(Error::from_panic(&*p).into()),
     }
 }
 

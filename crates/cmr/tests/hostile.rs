@@ -464,6 +464,6 @@ async fn a_panic_inside_the_core_becomes_an_internal_error() {
     assert_eq!(e.kind(), ErrorKind::Internal);
     assert_eq!(e.code(), "internal");
     assert!(e.message().contains("deliberate panic"), "{e}");
-    let e = cmr::error::catch_unwind_sync::<()>(|| panic!("boom {}", 42)).unwrap_err();
+    let e = cmr::error::catch_unwind_sync::<(), cmr::Error>(|| panic!("boom {}", 42)).unwrap_err();
     assert!(e.message().contains("boom 42"));
 }
