@@ -26,18 +26,14 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     crate::routes::ALL.iter().map(|r| r.op)
 }
 
-/// Operations that are not one route but composed of several calls:
-/// lookups after a write that may have been applied, and bulk helpers.
-pub const COMPOSITE: &[&str] =
-    &["users.find_by_email", "orders.find_by_domain", "dns.find", "dns.add_many", "mailboxes.update_all"];
-
 /// Name of the test hook that panics inside the core, so every binding's
 /// suite can prove a panic reaches the caller as a `CmrError` (internal).
 pub const PANIC_TEST_HOOK: &str = "__panic_for_tests";
 
-/// Is this operation paginated (returns a page with `nextPage`)?
+/// Is this operation paginated (returns a page with `nextPage`)? Read from
+/// the route table ([`crate::routes::Signature::paginated`]).
 pub fn is_paginated(op: &str) -> bool {
-    matches!(op, "users.list" | "mailboxes.list_all" | "subscriptions.list" | "prewarmup.list")
+    crate::routes::signature(op).is_some_and(|s| s.is_paginated())
 }
 
 struct Args<'a> {
@@ -208,7 +204,7 @@ mod tests {
     #[test]
     fn every_route_has_a_dispatch_arm() {
         let src = include_str!("ops.rs");
-        for op in super::names().chain(super::COMPOSITE.iter().copied()) {
+        for op in super::names().chain(crate::routes::COMPOSITE.iter().map(|c| c.op)) {
             assert!(src.contains(&format!("\"{op}\" =>")), "ops::call has no arm for {op}");
         }
     }
