@@ -110,28 +110,6 @@ pub struct Arg {
     pub kind: ArgKind,
 }
 
-const fn s(name: &'static str) -> Arg {
-    Arg { name, kind: ArgKind::Str }
-}
-const fn opt_s(name: &'static str) -> Arg {
-    Arg { name, kind: ArgKind::OptStr }
-}
-const fn model(ty: &'static str) -> Arg {
-    Arg { name: "", kind: ArgKind::Model(ty) }
-}
-const fn json(name: &'static str, ty: &'static str) -> Arg {
-    Arg { name, kind: ArgKind::Json(ty) }
-}
-const fn opt_json(name: &'static str, ty: &'static str) -> Arg {
-    Arg { name, kind: ArgKind::OptJson(ty) }
-}
-const fn json_or_default(name: &'static str, ty: &'static str) -> Arg {
-    Arg { name, kind: ArgKind::JsonOrDefault(ty) }
-}
-const fn upper_enum(name: &'static str, ty: &'static str) -> Arg {
-    Arg { name, kind: ArgKind::UpperEnum(ty) }
-}
-
 /// An operation's signature: what it takes and what it gives back. The same
 /// shape for a [`Route`] and a [`Composite`], so generators read both alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,9 +169,24 @@ pub struct Composite {
     pub note: &'static str,
 }
 
+/// The argument and schema rules shared by [`routes!`] and [`composites!`].
+macro_rules! arg {
+    (@arg s $n:literal) => { Arg { name: $n, kind: ArgKind::Str } };
+    (@arg opt_s $n:literal) => { Arg { name: $n, kind: ArgKind::OptStr } };
+    (@arg model $t:ty) => { Arg { name: "", kind: ArgKind::Model(stringify!($t)) } };
+    (@arg json $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::Json(stringify!($t)) } };
+    (@arg opt_json $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::OptJson(stringify!($t)) } };
+    (@arg json_or_default $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::JsonOrDefault(stringify!($t)) } };
+    (@arg upper_enum $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::UpperEnum(stringify!($t)) } };
+    (@schema $g:ident s $n:literal) => { $g.subschema_for::<String>() };
+    (@schema $g:ident opt_s $n:literal) => { $g.subschema_for::<String>() };
+    (@schema $g:ident model $t:ty) => { $g.subschema_for::<$t>() };
+    (@schema $g:ident $k:ident $n:literal : $t:ty) => { $g.subschema_for::<$t>() };
+}
+
 macro_rules! routes {
     ($( $konst:ident = $op:literal, $method:ident $path:literal, query [$($q:literal),*], $body:ident, async $async_:literal,
-        args [$($arg:expr),*], returns $resp:literal, paginated $pag:tt,
+        args [$(($($arg:tt)*)),*], returns $resp:ty, paginated $pag:tt,
         $prov:ident, $note:literal; )*) => {
         $(
             #[doc = concat!("`", $op, "`: ", stringify!($method), " `", $path, "`. ", $note)]
@@ -204,245 +197,271 @@ macro_rules! routes {
                 query: &[$($q),*],
                 body: BodyKind::$body,
                 asynchronous: $async_,
-                sig: Signature { args: &[$($arg),*], response: $resp, paginated: routes!(@pag $pag) },
+                sig: Signature {
+                    args: &[$(arg!(@arg $($arg)*)),*],
+                    response: stringify!($resp),
+                    paginated: routes!(@pag $pag),
+                },
                 provenance: Provenance::$prov,
                 note: $note,
             };
         )*
         /// Every route, in reference order.
         pub const ALL: &[Route] = &[$($konst),*];
+
+        /// The JSON Schemas of a route's arguments (in [`Signature::args`]
+        /// order) and of its result, as the Rust types declare them.
+        #[cfg(feature = "schema")]
+        fn route_schemas(op: &str, g: &mut schemars::SchemaGenerator) -> Option<OpSchemas> {
+            #[allow(unused_imports)]
+            use crate::models::*;
+            match op {
+                $( $op => Some(OpSchemas { args: vec![$(arg!(@schema g $($arg)*)),*], response: g.subschema_for::<$resp>() }), )*
+                _ => None,
+            }
+        }
     };
     (@pag none) => { None };
     (@pag $key:literal) => { Some($key) };
 }
 
+macro_rules! composites {
+    ($( $op:literal, args [$(($($arg:tt)*)),*], returns $resp:ty, uses [$($u:literal),*], $note:literal; )*) => {
+        /// Operations composed of several routes: lookups after a write that
+        /// may have been applied, and bulk helpers.
+        pub const COMPOSITE: &[Composite] = &[$(
+            Composite {
+                op: $op,
+                sig: Signature { args: &[$(arg!(@arg $($arg)*)),*], response: stringify!($resp), paginated: None },
+                uses: &[$($u),*],
+                note: $note,
+            },
+        )*];
+
+        #[cfg(feature = "schema")]
+        fn composite_schemas(op: &str, g: &mut schemars::SchemaGenerator) -> Option<OpSchemas> {
+            #[allow(unused_imports)]
+            use crate::models::*;
+            match op {
+                $( $op => Some(OpSchemas { args: vec![$(arg!(@schema g $($arg)*)),*], response: g.subschema_for::<$resp>() }), )*
+                _ => None,
+            }
+        }
+    };
+}
+
+/// JSON Schemas of one operation (feature `schema`): its arguments, in
+/// [`Signature::args`] order, and its result.
+#[cfg(feature = "schema")]
+#[derive(Debug, Clone)]
+pub struct OpSchemas {
+    pub args: Vec<schemars::Schema>,
+    pub response: schemars::Schema,
+}
+
+/// The JSON Schemas of any operation, route or composite (feature `schema`).
+/// Named types become `$ref`s into the generator's definitions.
+#[cfg(feature = "schema")]
+pub fn schemas(op: &str, g: &mut schemars::SchemaGenerator) -> Option<OpSchemas> {
+    route_schemas(op, g).or_else(|| composite_schemas(op, g))
+}
+
 routes! {
     // --- Users ---------------------------------------------------------------
     USERS_LIST = "users.list", Get "/users/list", query ["page", "limit", "search"], None, async false,
-        args [model("ListUsersParams")], returns "Page<User>", paginated "users",
+        args [(model ListUsersParams)], returns Page<User>, paginated "users",
         Guide, "Path from the guide; query names not captured: page/limit/search chosen (generic pagination rule).";
     USERS_GET = "users.get", Get "/users", query ["userId"], None, async false,
-        args [s("userId")], returns "User", paginated none,
+        args [(s "userId")], returns User, paginated none,
         Guide, "Path from the guide.";
     USERS_CREATE = "users.create", Post "/users", query [], Json, async false,
-        args [model("CreateUser")], returns "User", paginated none,
+        args [(model CreateUser)], returns User, paginated none,
         Docs, "Docs.";
     USERS_UPDATE = "users.update", Put "/users", query ["userId"], Json, async false,
-        args [s("userId"), model("UpdateUser")], returns "Ack", paginated none,
+        args [(s "userId"), (model UpdateUser)], returns Ack, paginated none,
         Docs, "Docs.";
     USERS_DELETE = "users.delete", Delete "/users", query ["userId"], None, async false,
-        args [s("userId")], returns "Ack", paginated none,
+        args [(s "userId")], returns Ack, paginated none,
         Docs, "Docs.";
 
     // --- Geo -----------------------------------------------------------------
     GEO_COUNTRIES = "geo.countries", Get "/geo/countries", query [], None, async false,
-        args [], returns "Vec<Country>", paginated none,
+        args [], returns Vec<Country>, paginated none,
         Guide, "Guide.";
     GEO_STATES = "geo.states", Get "/geo/states", query ["countryCode"], None, async false,
-        args [s("countryCode")], returns "Vec<State>", paginated none,
+        args [(s "countryCode")], returns Vec<State>, paginated none,
         Guide, "Guide.";
 
     // --- Domains -------------------------------------------------------------
     DOMAINS_LIST = "domains.list", Get "/domains/by-user", query ["userId"], None, async false,
-        args [s("userId")], returns "Vec<Domain>", paginated none,
+        args [(s "userId")], returns Vec<Domain>, paginated none,
         Guide, "Guide. A wrong userId answers an empty list, not 404.";
     DOMAINS_SUGGEST = "domains.suggest", Post "/domains/suggest", query ["userId"], Json, async false,
-        args [s("userId"), model("SuggestDomains")], returns "Vec<DomainAvailability>", paginated none,
+        args [(s "userId"), (model SuggestDomains)], returns Vec<DomainAvailability>, paginated none,
         Guessed, "UNCONFIRMED: 'Suggest Available Domains' (POST) has no stored page; path chosen by analogy.";
     DOMAINS_CHECK_AVAILABILITY = "domains.check_availability", Post "/domains/availability", query ["userId"], Json, async false,
-        args [s("userId"), s("domain")], returns "DomainAvailability", paginated none,
+        args [(s "userId"), (s "domain")], returns DomainAvailability, paginated none,
         Guessed, "UNCONFIRMED: 'Get Single Available Domain' (POST) has no stored page; path chosen by analogy.";
     DOMAINS_CHECK_WORKSPACE = "domains.check_workspace", Post "/domains/check-workspace", query ["userId"], Json, async false,
-        args [s("userId"), model("CheckWorkspace")], returns "WorkspaceCheck", paginated none,
+        args [(s "userId"), (model CheckWorkspace)], returns WorkspaceCheck, paginated none,
         Guessed, "UNCONFIRMED: 'Check If Workspace Exists' (POST), navigation only.";
     DOMAINS_ADD_FORWARDING = "domains.add_forwarding", Post "/domains/forwarding", query ["userId"], Json, async true,
-        args [s("userId"), model("DomainForwarding")], returns "Ack", paginated none,
+        args [(s "userId"), (model DomainForwarding)], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Add domain forwarding' (POST), no stored content. Asynchronous per guide.";
     DOMAINS_ADD_EMAIL_FORWARDING = "domains.add_email_forwarding", Post "/domains/email-forwarding", query ["userId"], Json, async true,
-        args [s("userId"), model("EmailForwarding")], returns "Ack", paginated none,
+        args [(s "userId"), (model EmailForwarding)], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Add email forwarding' (POST), navigation only. Needs ACTIVE mailboxes (guide).";
     DOMAINS_ADD_GOOGLE_CLIENT_ID = "domains.add_google_client_id", Post "/domains/google-client-id", query ["userId"], Json, async false,
-        args [s("userId"), model("GoogleClientId")], returns "Ack", paginated none,
+        args [(s "userId"), (model GoogleClientId)], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Add Google Client ID to Domain' (POST), no stored content.";
     DOMAINS_REMOVE = "domains.remove", Delete "/domains/remove", query ["userId"], Json, async true,
-        args [s("userId"), json("domains", "Vec<String>")], returns "Ack", paginated none,
+        args [(s "userId"), (json "domains": Vec<String>)], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Remove domains' (DELETE); body {domains} chosen to mirror DELETE /mailboxes/remove.";
     DOMAINS_RENEWAL_PRICE = "domains.renewal_price", Post "/domains/renewal-price", query [], Json, async false,
-        args [model("DomainRenewal")], returns "Vec<DomainRenewalItem>", paginated none,
+        args [(model DomainRenewal)], returns Vec<DomainRenewalItem>, paginated none,
         Docs, "Docs. userId travels in the body.";
     DOMAINS_RENEW = "domains.renew", Post "/domains/renew", query [], Json, async true,
-        args [model("DomainRenewal")], returns "DomainRenewResult", paginated none,
+        args [(model DomainRenewal)], returns DomainRenewResult, paginated none,
         Docs, "Docs (path from the page header); body inferred from the pricing call: userId, domains, years.";
     DOMAINS_TOGGLE_AUTO_RENEW = "domains.toggle_auto_renew", Patch "/domains/toggle-auto-renew", query [], Json, async false,
-        args [model("ToggleDomainAutoRenew")], returns "Vec<DomainAutoRenew>", paginated none,
+        args [(model ToggleDomainAutoRenew)], returns Vec<DomainAutoRenew>, paginated none,
         Docs, "Docs (curl says PATCH; one menu says POST: PATCH chosen).";
 
     // --- DNS -----------------------------------------------------------------
     DNS_LIST = "dns.list", Get "/dns", query ["userId", "domain"], None, async false,
-        args [s("userId"), s("domain")], returns "DnsRecords", paginated none,
+        args [(s "userId"), (s "domain")], returns DnsRecords, paginated none,
         Guide, "Guide.";
     DNS_ADD = "dns.add", Post "/dns", query ["userId"], Json, async false,
-        args [s("userId"), model("AddDnsRecords")], returns "Vec<DnsRecord>", paginated none,
+        args [(s "userId"), (model AddDnsRecords)], returns Vec<DnsRecord>, paginated none,
         Guide, "Docs (body) and guide (path).";
     DNS_UPDATE = "dns.update", Put "/dns", query ["userId"], Json, async false,
-        args [s("userId"), model("UpdateDnsRecord")], returns "Ack", paginated none,
+        args [(s "userId"), (model UpdateDnsRecord)], returns Ack, paginated none,
         Guide, "Guide. The body carries recordId and the complete record.";
     DNS_DELETE = "dns.delete", Delete "/dns", query ["userId", "recordId"], None, async false,
-        args [s("userId"), s("recordId")], returns "Ack", paginated none,
+        args [(s "userId"), (s "recordId")], returns Ack, paginated none,
         Guide, "Guide.";
 
     // --- Orders --------------------------------------------------------------
     ORDERS_CREATE = "orders.create", Post "/orders/json", query ["userId"], Json, async true,
-        args [s("userId"), model("CreateOrder")], returns "OrderCreated", paginated none,
+        args [(s "userId"), (model CreateOrder)], returns OrderCreated, paginated none,
         Docs, "Docs and guide ('Creates order json').";
     ORDERS_CREATE_MULTIPART = "orders.create_multipart", Post "/orders", query ["userId"], Multipart, async true,
-        args [s("userId"), model("CreateOrder"), json_or_default("files", "Vec<ProfilePicture>")], returns "OrderCreated", paginated none,
+        args [(s "userId"), (model CreateOrder), (json_or_default "files": Vec<ProfilePicture>)], returns OrderCreated, paginated none,
         Guessed, "UNCONFIRMED: 'Create Order' (multipart/form-data); curl beyond the stored text, POST /orders chosen as the reference suggests.";
     ORDERS_ORDER_MAILBOXES = "orders.order_mailboxes", Post "/orders/create-mailbox-order/json", query ["userId"], Json, async true,
-        args [s("userId"), model("MailboxOrder")], returns "OrderCreated", paginated none,
+        args [(s "userId"), (model MailboxOrder)], returns OrderCreated, paginated none,
         Docs, "Docs and guide ('Order mailboxes (json)').";
     ORDERS_ADD_MAILBOXES_TO_SUBSCRIPTION = "orders.add_mailboxes_to_subscription", Post "/orders/add-mailboxes", query ["userId"], Multipart, async true,
-        args [s("userId"), model("AddMailboxesToSubscription"), json_or_default("files", "Vec<ProfilePicture>")], returns "OrderCreated", paginated none,
+        args [(s "userId"), (model AddMailboxesToSubscription), (json_or_default "files": Vec<ProfilePicture>)], returns OrderCreated, paginated none,
         Guessed, "UNCONFIRMED and DEPRECATED upstream: 'Add mailboxes to a subscription' (multipart); use orders.order_mailboxes.";
     ORDERS_PROCESS = "orders.process", Post "/orders/process", query ["userId"], Json, async true,
-        args [s("userId"), s("orderId")], returns "Ack", paginated none,
+        args [(s "userId"), (s "orderId")], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Process the Order' (POST), no stored content; body {orderId} chosen.";
     ORDERS_STATUS = "orders.status", Get "/orders/status", query ["userId", "orderId"], None, async false,
-        args [s("userId"), s("orderId")], returns "OrderStatus", paginated none,
+        args [(s "userId"), (s "orderId")], returns OrderStatus, paginated none,
         Guide, "Guide (Quick Start).";
     ORDERS_GET = "orders.get", Get "/orders/details", query ["userId", "orderId"], None, async false,
-        args [s("userId"), s("orderId")], returns "Order", paginated none,
+        args [(s "userId"), (s "orderId")], returns Order, paginated none,
         Guessed, "UNCONFIRMED: 'Get Order Details' (GET), no stored content.";
 
     // --- Mailboxes -----------------------------------------------------------
     MAILBOXES_LIST_ALL = "mailboxes.list_all", Get "/mailboxes", query ["page", "limit"], None, async false,
-        args [model("ListMailboxesParams")], returns "Page<Mailbox>", paginated "mailboxes",
+        args [(model ListMailboxesParams)], returns Page<Mailbox>, paginated "mailboxes",
         Guide, "Guide only (partner-wide list); query names chosen (generic pagination rule).";
     MAILBOXES_LIST = "mailboxes.list", Get "/mailboxes/single", query ["userId"], None, async false,
-        args [s("userId")], returns "Vec<Mailbox>", paginated none,
+        args [(s "userId")], returns Vec<Mailbox>, paginated none,
         Guide, "Guide. Despite 'single', lists every mailbox of one user.";
     MAILBOXES_GET = "mailboxes.get", Get "/mailboxes/mailbox", query ["mailboxId", "userId"], None, async false,
-        args [s("mailboxId"), opt_s("userId")], returns "Mailbox", paginated none,
+        args [(s "mailboxId"), (opt_s "userId")], returns Mailbox, paginated none,
         Guide, "Guide.";
     MAILBOXES_ADMIN_DETAILS = "mailboxes.admin_details", Get "/mailboxes/admin-mailbox-details", query ["userId", "mailboxId"], None, async false,
-        args [s("userId"), s("mailboxId")], returns "MailboxAdminDetails", paginated none,
+        args [(s "userId"), (s "mailboxId")], returns MailboxAdminDetails, paginated none,
         Guide, "Guide.";
     MAILBOXES_UPDATE = "mailboxes.update", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true,
-        args [s("userId"), model("MailboxUpdate")], returns "MailboxUpdateResult", paginated none,
+        args [(s "userId"), (model MailboxUpdate)], returns MailboxUpdateResult, paginated none,
         Guide, "Guide ('Update mailbox details'); body {mailboxData: object}.";
     MAILBOXES_UPDATE_MANY = "mailboxes.update_many", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true,
-        args [s("userId"), json("mailboxData", "Vec<MailboxUpdate>")], returns "MailboxUpdateResult", paginated none,
+        args [(s "userId"), (json "mailboxData": Vec<MailboxUpdate>)], returns MailboxUpdateResult, paginated none,
         Guide, "Guide; same endpoint with {mailboxData: [..]} (bulk, per-item results).";
     MAILBOXES_REMOVE = "mailboxes.remove", Delete "/mailboxes/remove", query ["userId"], Json, async true,
-        args [s("userId"), s("mailboxId")], returns "Ack", paginated none,
+        args [(s "userId"), (s "mailboxId")], returns Ack, paginated none,
         Docs, "Docs (a DELETE with a JSON body {mailboxId}).";
 
     // --- Subscriptions -------------------------------------------------------
     SUBSCRIPTIONS_LIST = "subscriptions.list", Get "/subscriptions", query ["status", "componentSubscriptionId", "domain", "userId", "page", "limit"], None, async false,
-        args [model("ListSubscriptionsParams")], returns "Page<Subscription>", paginated "subscriptions",
+        args [(model ListSubscriptionsParams)], returns Page<Subscription>, paginated "subscriptions",
         Docs, "Docs (userId filter is our assumption).";
     SUBSCRIPTIONS_RENEW = "subscriptions.renew", Post "/subscriptions/renew-subscriptions", query [], Json, async true,
-        args [json("subscriptionIds", "Vec<String>")], returns "Ack", paginated none,
+        args [(json "subscriptionIds": Vec<String>)], returns Ack, paginated none,
         Docs, "Docs (newer page version: top-level actionId).";
     SUBSCRIPTIONS_CANCEL = "subscriptions.cancel", Post "/subscriptions/cancel", query [], Json, async true,
-        args [model("CancelSubscription")], returns "Ack", paginated none,
+        args [(model CancelSubscription)], returns Ack, paginated none,
         Docs, "Docs. subscriptionId xor domain.";
     SUBSCRIPTIONS_TOGGLE_AUTO_RENEW = "subscriptions.toggle_auto_renew", Post "/subscriptions/toggle-auto-renew", query [], Json, async false,
-        args [model("ToggleSubscriptionAutoRenew")], returns "Ack", paginated none,
+        args [(model ToggleSubscriptionAutoRenew)], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Toggle Auto renewal' (POST); body {subscriptionIds, autoRenew} chosen by analogy with domains.";
     SUBSCRIPTIONS_RECREATE = "subscriptions.recreate", Post "/component/subscriptions/recreate", query [], Json, async true,
-        args [model("RecreateSubscriptions")], returns "Ack", paginated none,
+        args [(model RecreateSubscriptions)], returns Ack, paginated none,
         Docs, "Docs (a guide FAQ says /subscriptions/recreate; the docs page wins).";
 
     // --- Exports -------------------------------------------------------------
     EXPORTS_REEXPORT = "exports.reexport", Post "/exports/re-export", query ["userId"], Json, async true,
-        args [s("userId"), s("mailboxId")], returns "Ack", paginated none,
+        args [(s "userId"), (s "mailboxId")], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Re-export a mailbox (Oauth)' (POST), navigation only; body {mailboxId} chosen.";
     EXPORTS_LIST_CREDENTIALS = "exports.list_credentials", Get "/exports/platform-credentials", query ["userId"], None, async false,
-        args [s("userId")], returns "Vec<PlatformConnection>", paginated none,
+        args [(s "userId")], returns Vec<PlatformConnection>, paginated none,
         Docs, "Docs.";
     EXPORTS_ADD_CREDENTIAL = "exports.add_credential", Post "/exports/platform-credential", query ["userId"], Json, async false,
-        args [s("userId"), model("AddPlatformCredential")], returns "CredentialCreated", paginated none,
+        args [(s "userId"), (model AddPlatformCredential)], returns CredentialCreated, paginated none,
         Docs, "Docs.";
     EXPORTS_REMOVE_CREDENTIAL = "exports.remove_credential", Delete "/exports/platform-credential", query ["userId", "credentialId"], None, async false,
-        args [s("userId"), s("credentialId")], returns "Ack", paginated none,
+        args [(s "userId"), (s "credentialId")], returns Ack, paginated none,
         Docs, "Docs (credentialId in the query, per the curl).";
     EXPORTS_EXPORT_MAILBOXES = "exports.export_mailboxes", Post "/exports/platform-exports", query ["userId"], Json, async true,
-        args [s("userId"), model("ExportMailboxes")], returns "Ack", paginated none,
+        args [(s "userId"), (model ExportMailboxes)], returns Ack, paginated none,
         Docs, "Docs overview (userId query assumed like its siblings).";
 
     // --- Pre-warmup ----------------------------------------------------------
     PREWARMUP_LIST = "prewarmup.list", Get "/pre-warmup", query ["serviceProvider", "contains", "page", "limit"], None, async false,
-        args [model("ListPrewarmupParams")], returns "Page<PrewarmupDomain>", paginated "inventory",
+        args [(model ListPrewarmupParams)], returns Page<PrewarmupDomain>, paginated "inventory",
         Guide, "Guide; page/limit names chosen.";
     PREWARMUP_ORDER = "prewarmup.order", Post "/pre-warmup/order", query ["userId"], Json, async true,
-        args [s("userId"), model("PrewarmupOrder")], returns "PrewarmupOrderCreated", paginated none,
+        args [(s "userId"), (model PrewarmupOrder)], returns PrewarmupOrderCreated, paginated none,
         Guide, "Guide (answers 201).";
     PREWARMUP_SANDBOX_LIST = "prewarmup.sandbox_list", Get "/sandbox/pre-warmup", query ["serviceProvider"], None, async false,
-        args [opt_json("serviceProvider", "ServiceProvider")], returns "Vec<PrewarmupDomain>", paginated none,
+        args [(opt_json "serviceProvider": ServiceProvider)], returns Vec<PrewarmupDomain>, paginated none,
         Guessed, "Docs give the path; method GET inferred.";
     PREWARMUP_SANDBOX_ORDER = "prewarmup.sandbox_order", Post "/sandbox/pre-warmup/order", query ["userId"], Json, async true,
-        args [s("userId"), model("PrewarmupOrder")], returns "PrewarmupOrderCreated", paginated none,
+        args [(s "userId"), (model PrewarmupOrder)], returns PrewarmupOrderCreated, paginated none,
         Guessed, "Docs give the path and the scenario field; method POST inferred.";
     PREWARMUP_SANDBOX_RESET = "prewarmup.sandbox_reset", Post "/sandbox/pre-warmup/reset", query [], None, async false,
-        args [], returns "Ack", paginated none,
+        args [], returns Ack, paginated none,
         Guessed, "Docs give the path; method unknown (POST chosen).";
 
     // --- Wallet and misc -----------------------------------------------------
     WALLET_GET = "wallet.get", Get "/wallet", query [], None, async false,
-        args [], returns "Wallet", paginated none,
+        args [], returns Wallet, paginated none,
         Guessed, "UNCONFIRMED: 'Get Wallet Details' (GET), navigation only.";
     SEND_ERROR = "send_error", Post "/send-error", query [], Json, async false,
-        args [model("SendErrorReport")], returns "Ack", paginated none,
+        args [(model SendErrorReport)], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Send error' (POST), navigation only; body {message, details} chosen.";
 }
 
-/// Operations composed of several routes: lookups after a write that may
-/// have been applied, and bulk helpers.
-pub const COMPOSITE: &[Composite] = &[
-    Composite {
-        op: "users.find_by_email",
-        sig: Signature { args: &[s("email")], response: "Option<User>", paginated: None },
-        uses: &["users.list"],
-        note: "Walks users.list with the e-mail as search term; exact, case-insensitive match.",
-    },
-    Composite {
-        op: "orders.find_by_domain",
-        sig: Signature { args: &[s("userId"), s("domain")], response: "Option<Domain>", paginated: None },
-        uses: &["domains.list"],
-        note: "Was an order for this domain applied? Looks the domain up among the user's domains.",
-    },
-    Composite {
-        op: "dns.find",
-        sig: Signature {
-            args: &[s("userId"), s("domain"), upper_enum("recordType", "RecordType"), s("host"), s("value")],
-            response: "Option<DnsRecord>",
-            paginated: None,
-        },
-        uses: &["dns.list"],
-        note: "Was this record added? Looks it up among the domain's records.",
-    },
-    Composite {
-        op: "dns.add_many",
-        sig: Signature {
-            args: &[s("userId"), json("records", "Vec<BulkDnsRecord>"), model("BulkOptions")],
-            response: "BulkResult",
-            paginated: None,
-        },
-        uses: &["dns.add", "dns.list"],
-        note: "Bulk add in batches, paced, with per-item results; lost answers checked with dns.find.",
-    },
-    Composite {
-        op: "mailboxes.update_all",
-        sig: Signature {
-            args: &[s("userId"), json("changes", "Vec<MailboxUpdate>"), model("BulkOptions")],
-            response: "BulkResult",
-            paginated: None,
-        },
-        uses: &["mailboxes.update_many"],
-        note: "Bulk mailbox updates in batches, paced, with per-item results.",
-    },
-];
+composites! {
+    "users.find_by_email", args [(s "email")], returns Option<User>, uses ["users.list"],
+        "Walks users.list with the e-mail as search term; exact, case-insensitive match.";
+    "orders.find_by_domain", args [(s "userId"), (s "domain")], returns Option<Domain>, uses ["domains.list"],
+        "Was an order for this domain applied? Looks the domain up among the user's domains.";
+    "dns.find", args [(s "userId"), (s "domain"), (upper_enum "recordType": RecordType), (s "host"), (s "value")],
+        returns Option<DnsRecord>, uses ["dns.list"],
+        "Was this record added? Looks it up among the domain's records.";
+    "dns.add_many", args [(s "userId"), (json "records": Vec<BulkDnsRecord>), (model BulkOptions)], returns BulkResult,
+        uses ["dns.add", "dns.list"],
+        "Bulk add in batches, paced, with per-item results; lost answers checked with dns.find.";
+    "mailboxes.update_all", args [(s "userId"), (json "changes": Vec<MailboxUpdate>), (model BulkOptions)], returns BulkResult,
+        uses ["mailboxes.update_many"],
+        "Bulk mailbox updates in batches, paced, with per-item results.";
+}
 
 /// The signature of any operation, route or composite.
 pub fn signature(op: &str) -> Option<&'static Signature> {

@@ -24,6 +24,7 @@ macro_rules! model {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(rename_all = "camelCase")]
         pub struct $name { $($done)* }
     };
@@ -96,6 +97,21 @@ macro_rules! string_enum {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
                 Ok($name::parse(&s))
+            }
+        }
+
+        /// An open enum: the known values, or any other string (kept, never rejected).
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "anyOf": [{"type": "string", "enum": [$($s),+]}, {"type": "string"}],
+                    "description": "One of the known values; any other string is kept, never rejected.",
+                    "x-open-enum": true,
+                })
             }
         }
 
