@@ -7,7 +7,9 @@
 //! cargo run -p cmr-codegen -- check   # exit 1, listing the stale files, if any differs
 //! ```
 
+mod docs;
 mod openapi;
+mod rust;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,7 +26,8 @@ struct Output {
 fn outputs() -> Vec<Output> {
     vec![
         Output { path: "spec/openapi.json", content: openapi::render() },
-        Output { path: "docs/routes.md", content: cmr::routes::markdown() },
+        Output { path: "docs/routes.md", content: docs::render() },
+        Output { path: "crates/cmr/src/ops_generated.rs", content: rust::render() },
     ]
 }
 

@@ -482,70 +482,10 @@ pub const API_KEY_HEADER: &str = "cmr-x-api-key";
 /// Header carrying a sandbox key (guide; unconfirmed by the docs).
 pub const SANDBOX_API_KEY_HEADER: &str = "cmr-x-sandbox-api-key";
 
-/// The route table as Markdown (this is `docs/routes.md`; a test keeps them equal).
-pub fn markdown() -> String {
-    let mut out = String::from(
-        "# Routes\n\nGenerated from `crates/cmr/src/routes.rs` (the one route table); a test fails if this file\n\
-         drifts. Regenerate with `UPDATE_DOCS=1 cargo test -p cmr routes`.\n\n\
-         Paths are relative to `https://customers.coldmailreseller.com/api/v1/integration`.\n\
-         Provenance: **docs** when a page of the API docs shows the method and path, **guide** when\n\
-         only the integration guide does, **guessed** when neither does and the value is our most\n\
-         plausible choice. Use the raw `request` call of any language to reach a path we have wrong.\n\n\
-         | operation | method | path | query | body | async | paginated | provenance | note |\n|---|---|---|---|---|---|---|---|---|\n",
-    );
-    for r in ALL {
-        let body = match r.body {
-            BodyKind::None => "",
-            BodyKind::Json => "JSON",
-            BodyKind::Multipart => "multipart",
-        };
-        out.push_str(&format!(
-            "| `{}` | {} | `{}` | {} | {} | {} | {} | {} | {} |\n",
-            r.op,
-            r.method.as_str(),
-            r.path,
-            r.query.join(", "),
-            body,
-            if r.asynchronous { "yes" } else { "" },
-            r.sig.paginated.map(|k| format!("`{k}`")).unwrap_or_default(),
-            match r.provenance {
-                Provenance::Guessed => "**guessed**",
-                p => p.as_str(),
-            },
-            r.note.replace('|', "\\|"),
-        ));
-    }
-    out.push_str(
-        "\n## Composite operations\n\nOperations built from several routes (lookups after a write that may have been\n\
-         applied, and bulk helpers).\n\n| operation | uses | returns | note |\n|---|---|---|---|\n",
-    );
-    for c in COMPOSITE {
-        let uses: Vec<String> = c.uses.iter().map(|u| format!("`{u}`")).collect();
-        out.push_str(&format!(
-            "| `{}` | {} | `{}` | {} |\n",
-            c.op,
-            uses.join(", "),
-            c.sig.response,
-            c.note.replace('|', "\\|")
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
-
-    #[test]
-    fn docs_routes_md_matches_the_table() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/routes.md");
-        if std::env::var_os("UPDATE_DOCS").is_some() {
-            std::fs::write(path, markdown()).unwrap();
-        }
-        let doc = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(doc == markdown(), "docs/routes.md is stale: run UPDATE_DOCS=1 cargo test -p cmr routes");
-    }
 
     #[test]
     fn op_names_are_unique_and_resolvable() {
