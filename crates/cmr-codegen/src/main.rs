@@ -10,6 +10,7 @@
 mod docs;
 mod openapi;
 mod rust;
+mod ts;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ fn outputs() -> Vec<Output> {
         Output { path: "spec/openapi.json", content: openapi::render() },
         Output { path: "docs/routes.md", content: docs::render() },
         Output { path: "crates/cmr/src/ops_generated.rs", content: rust::render() },
+        Output { path: "node/src/models.ts", content: ts::render() },
     ]
 }
 

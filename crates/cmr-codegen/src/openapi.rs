@@ -205,19 +205,32 @@ fn error_responses() -> Value {
     Value::Object(out)
 }
 
+/// The payload schema of a webhook event.
+fn event_schema(name: &str, g: &mut SchemaGenerator) -> Schema {
+    use cmr::webhooks::*;
+    match name.split('.').take(2).collect::<Vec<_>>().as_slice() {
+        ["domain", "order"] => g.subschema_for::<DomainOrderEvent>(),
+        ["mailbox", "order"] => g.subschema_for::<MailboxOrderEvent>(),
+        ["mailbox", _] => g.subschema_for::<MailboxEvent>(),
+        ["subscription", _] => g.subschema_for::<SubscriptionEvent>(),
+        ["prewarmup", _] => g.subschema_for::<PrewarmupOrderEvent>(),
+        _ => Schema::default(),
+    }
+}
+
+/// Register every webhook payload schema.
+pub fn event_schemas(g: &mut SchemaGenerator) {
+    for name in cmr::webhooks::EVENT_NAMES {
+        event_schema(name, g);
+    }
+}
+
 fn webhooks(g: &mut SchemaGenerator) -> Value {
     use cmr::webhooks::*;
     let ext = spec_extensions();
     let mut out = Map::new();
     for name in EVENT_NAMES {
-        let payload = match name.split('.').take(2).collect::<Vec<_>>().as_slice() {
-            ["domain", "order"] => g.subschema_for::<DomainOrderEvent>(),
-            ["mailbox", "order"] => g.subschema_for::<MailboxOrderEvent>(),
-            ["mailbox", _] => g.subschema_for::<MailboxEvent>(),
-            ["subscription", _] => g.subschema_for::<SubscriptionEvent>(),
-            ["prewarmup", _] => g.subschema_for::<PrewarmupOrderEvent>(),
-            _ => Schema::default(),
-        };
+        let payload = event_schema(name, g);
         let body = json!({
             "type": "object",
             "required": ["event", "data"],

@@ -31,8 +31,8 @@ macro_rules! model {
 }
 
 macro_rules! string_enum {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
         ///
         /// Values this SDK version does not know are kept as `Unknown(value)`.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -107,9 +107,11 @@ macro_rules! string_enum {
                 stringify!($name).into()
             }
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let doc: &str = concat!($($doc, "\n"),*);
+                let doc: Vec<&str> = doc.lines().map(str::trim).collect();
                 schemars::json_schema!({
                     "anyOf": [{"type": "string", "enum": [$($s),+]}, {"type": "string"}],
-                    "description": "One of the known values; any other string is kept, never rejected.",
+                    "description": doc.join("\n").trim(),
                     "x-open-enum": true,
                 })
             }
