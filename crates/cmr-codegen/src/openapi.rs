@@ -122,6 +122,22 @@ fn request_parts(r: &Route, args: &[Schema], defs: &Map<String, Value>) -> Parts
     Parts { parameters, body: Some(json!({"required": true, "content": {media: {"schema": schema}}})) }
 }
 
+/// The argument names an SDK method takes (camelCase): the named arguments
+/// and the request model's fields, in signature order.
+fn sdk_arguments(sig: &Signature, args: &[Schema], defs: &Map<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (a, s) in sig.args.iter().zip(args) {
+        if matches!(a.kind, ArgKind::Model(_)) {
+            if let Some(p) = resolve(defs, s.as_value()).get("properties").and_then(Value::as_object) {
+                out.extend(p.keys().filter(|k| !out.contains(*k)).cloned().collect::<Vec<_>>());
+            }
+        } else if !out.iter().any(|o| o == a.name) {
+            out.push(a.name.to_string());
+        }
+    }
+    out
+}
+
 fn schema_description(s: &Value) -> Option<String> {
     s.get("description").and_then(Value::as_str).map(str::to_string)
 }
@@ -155,6 +171,7 @@ fn operation(r: &Route, g: &mut SchemaGenerator) -> Value {
         "x-provenance-note": r.note,
         "x-asynchronous": r.asynchronous,
         "x-sdk-result": r.sig.response,
+        "x-sdk-arguments": sdk_arguments(&r.sig, &schemas.args, &defs),
     });
     if let Some(b) = parts.body {
         op["requestBody"] = b;
@@ -294,6 +311,8 @@ pub fn render() -> String {
     let mut composites = Vec::new();
     for c in routes::COMPOSITE {
         let s = routes::schemas(c.op, &mut g).expect("every composite has schemas");
+        let defs = g.definitions().clone();
+        let names = sdk_arguments(&c.sig, &s.args, &defs);
         let args: Map<String, Value> = c
             .sig
             .args
@@ -304,6 +323,7 @@ pub fn render() -> String {
         composites.push(json!({
             "operationId": c.op, "uses": c.uses, "description": c.note,
             "arguments": args, "result": s.response, "x-sdk-result": c.sig.response,
+            "x-sdk-arguments": names,
         }));
     }
     let hooks = webhooks(&mut g);
