@@ -69,7 +69,8 @@ struct Parts {
 
 /// Query parameters and request body of a route, from its arguments.
 fn request_parts(r: &Route, args: &[Schema], defs: &Map<String, Value>) -> Parts {
-    let model = r.sig.args.iter().zip(args).find(|(a, _)| matches!(a.kind, ArgKind::Model(_))).map(|(_, s)| s.as_value());
+    let model_arg = r.sig.args.iter().zip(args).find(|(a, _)| matches!(a.kind, ArgKind::Model(_)));
+    let model = model_arg.map(|(_, s)| s.as_value());
     let model_def = model.map(|m| resolve(defs, m));
     let model_props = model_def.and_then(|d| d.get("properties")).and_then(Value::as_object);
     let model_required: Vec<&str> = model_def
@@ -108,6 +109,13 @@ fn request_parts(r: &Route, args: &[Schema], defs: &Map<String, Value>) -> Parts
             extra_required.push(a.name);
         }
     }
+    // A model sent under one body field is that field.
+    let wrapped = model_arg.filter(|(a, _)| !a.name.is_empty());
+    if let Some((a, m)) = wrapped {
+        extra.insert(a.name.to_string(), m.as_value().clone());
+        extra_required.push(a.name);
+    }
+    let model = if wrapped.is_some() { None } else { model };
     let extra_schema = json!({"type": "object", "properties": extra, "required": extra_required});
     let schema = match (model, extra.is_empty()) {
         (Some(m), true) => m.clone(),
@@ -131,7 +139,7 @@ fn sdk_arguments(sig: &Signature, args: &[Schema], defs: &Map<String, Value>) ->
             if let Some(p) = resolve(defs, s.as_value()).get("properties").and_then(Value::as_object) {
                 out.extend(p.keys().filter(|k| !out.contains(*k)).cloned().collect::<Vec<_>>());
             }
-        } else if !out.iter().any(|o| o == a.name) {
+        } else if !a.name.is_empty() && !out.iter().any(|o| o == a.name) {
             out.push(a.name.to_string());
         }
     }

@@ -89,7 +89,9 @@ pub enum ArgKind {
     /// An optional string (`Option<&str>`).
     OptStr,
     /// The request model: every argument not named by another [`Arg`] of
-    /// the operation, as the model type named here (`&T`).
+    /// the operation, as the model type named here (`&T`). On the wire it
+    /// is the body itself, or, when the [`Arg`] has a name, the value of
+    /// that one body field (`mailboxes.update` sends `{mailboxData: {...}}`).
     Model(&'static str),
     /// A required JSON value of this Rust type (`&T`).
     Json(&'static str),
@@ -105,7 +107,8 @@ pub enum ArgKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Arg {
     /// Its camelCase name in the JSON arguments (and on the wire, when the
-    /// route sends it as a query parameter or body field). Empty for [`ArgKind::Model`].
+    /// route sends it as a query parameter or body field). For
+    /// [`ArgKind::Model`], empty, or the body field that wraps the model.
     pub name: &'static str,
     pub kind: ArgKind,
 }
@@ -174,6 +177,7 @@ macro_rules! arg {
     (@arg s $n:literal) => { Arg { name: $n, kind: ArgKind::Str } };
     (@arg opt_s $n:literal) => { Arg { name: $n, kind: ArgKind::OptStr } };
     (@arg model $t:ty) => { Arg { name: "", kind: ArgKind::Model(stringify!($t)) } };
+    (@arg model $key:literal : $t:ty) => { Arg { name: $key, kind: ArgKind::Model(stringify!($t)) } };
     (@arg json $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::Json(stringify!($t)) } };
     (@arg opt_json $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::OptJson(stringify!($t)) } };
     (@arg json_or_default $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::JsonOrDefault(stringify!($t)) } };
@@ -181,6 +185,7 @@ macro_rules! arg {
     (@schema $g:ident s $n:literal) => { $g.subschema_for::<String>() };
     (@schema $g:ident opt_s $n:literal) => { $g.subschema_for::<String>() };
     (@schema $g:ident model $t:ty) => { $g.subschema_for::<$t>() };
+    (@schema $g:ident model $key:literal : $t:ty) => { $g.subschema_for::<$t>() };
     (@schema $g:ident $k:ident $n:literal : $t:ty) => { $g.subschema_for::<$t>() };
 }
 
@@ -378,7 +383,7 @@ routes! {
         args [(s "userId"), (s "mailboxId")], returns MailboxAdminDetails, paginated none,
         Guide, "Guide.";
     MAILBOXES_UPDATE = "mailboxes.update", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true,
-        args [(s "userId"), (model MailboxUpdate)], returns MailboxUpdateResult, paginated none,
+        args [(s "userId"), (model "mailboxData": MailboxUpdate)], returns MailboxUpdateResult, paginated none,
         Guide, "Guide ('Update mailbox details'); body {mailboxData: object}.";
     MAILBOXES_UPDATE_MANY = "mailboxes.update_many", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true,
         args [(s "userId"), (json "mailboxData": Vec<MailboxUpdate>)], returns MailboxUpdateResult, paginated none,
