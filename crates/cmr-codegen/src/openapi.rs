@@ -37,7 +37,10 @@ fn inner<'a>(ty: &'a str, wrapper: &str) -> Option<&'a str> {
 }
 
 /// The wire shape of a result's `data`.
-fn data_schema(sig: &Signature, response: &Value) -> Value {
+fn data_schema(sig: &Signature, response: &Value, data: Option<&Value>) -> Value {
+    if let Some(d) = data {
+        return d.clone();
+    }
     if let (Some(key), Some(item)) = (sig.paginated, inner(sig.response, "Page")) {
         let mut props = Map::new();
         props.insert(key.to_string(), json!({"type": "array", "items": {"$ref": format!("{SCHEMAS}{item}")}}));
@@ -158,7 +161,7 @@ fn operation(r: &Route, g: &mut SchemaGenerator) -> Value {
     let schemas = routes::schemas(r.op, g).expect("every route has schemas");
     let defs = g.definitions().clone();
     let parts = request_parts(r, &schemas.args, &defs);
-    let data = data_schema(&r.sig, schemas.response.as_value());
+    let data = data_schema(&r.sig, schemas.response.as_value(), schemas.data.as_ref().map(Schema::as_value));
     let mut responses = Map::new();
     let ok = if r.op == "prewarmup.order" { "201" } else { "200" };
     responses.insert(
@@ -179,6 +182,7 @@ fn operation(r: &Route, g: &mut SchemaGenerator) -> Value {
         "x-provenance-note": r.note,
         "x-asynchronous": r.asynchronous,
         "x-sdk-result": r.sig.response,
+        "x-sdk-data": r.sig.data,
         "x-sdk-arguments": sdk_arguments(&r.sig, &schemas.args, &defs),
     });
     if let Some(b) = parts.body {
