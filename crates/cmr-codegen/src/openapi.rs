@@ -182,7 +182,6 @@ fn operation(r: &Route, g: &mut SchemaGenerator) -> Value {
         "x-provenance-note": r.note,
         "x-asynchronous": r.asynchronous,
         "x-sdk-result": r.sig.response,
-        "x-sdk-data": r.sig.data,
         "x-sdk-arguments": sdk_arguments(&r.sig, &schemas.args, &defs),
     });
     if let Some(b) = parts.body {
@@ -190,6 +189,9 @@ fn operation(r: &Route, g: &mut SchemaGenerator) -> Value {
     }
     if let Some(key) = r.sig.paginated {
         op["x-pagination"] = json!({"itemsKey": key, "pageParam": "page", "limitParam": "limit", "firstPage": 1});
+    }
+    if let Some(d) = r.sig.data {
+        op["x-sdk-data"] = json!(d);
     }
     if let Some(m) = r.sig.request() {
         op["x-request-model"] = json!(m);
