@@ -154,7 +154,7 @@ pub async fn run() -> CliResult<()> {
         .build()?;
     let mut d = Demo {
         client,
-        http: reqwest::Client::new(),
+        http: cmr::http::client(),
         control: sb.url().to_string(),
         events: rx,
         received: Vec::new(),
