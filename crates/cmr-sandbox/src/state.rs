@@ -565,7 +565,7 @@ impl Shared {
             }
             None => World::new(opts.wallet_balance),
         };
-        let http = reqwest::Client::builder()
+        let http = cmr::http::client_builder()
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(|e| format!("http client: {e}"))?;
