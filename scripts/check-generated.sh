@@ -5,6 +5,8 @@
 #      stale ones (fix: `cargo run -p cmr-codegen -- write`).
 #   2. openapi-spec-validator (PyPI, pinned, in a venv under target/spec-tools,
 #      gitignored; a stamp file makes warm runs skip pip) validates the spec.
+#   3. Every documented example of tests/fixtures (requests, answers, webhook
+#      deliveries) validates against its schema in the spec.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -21,3 +23,4 @@ if [ "$(cat "$venv/.stamp" 2>/dev/null || true)" != "${SPEC_TOOLS_REQS[*]}" ]; t
     echo "${SPEC_TOOLS_REQS[*]}" > "$venv/.stamp"
 fi
 "$venv/bin/openapi-spec-validator" spec/openapi.json
+"$venv/bin/python" scripts/validate_spec_examples.py

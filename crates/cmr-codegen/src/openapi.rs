@@ -37,7 +37,10 @@ fn inner<'a>(ty: &'a str, wrapper: &str) -> Option<&'a str> {
 }
 
 /// The wire shape of a result's `data`.
-fn data_schema(sig: &Signature, response: &Value) -> Value {
+fn data_schema(sig: &Signature, response: &Value, data: Option<&Value>) -> Value {
+    if let Some(d) = data {
+        return d.clone();
+    }
     if let (Some(key), Some(item)) = (sig.paginated, inner(sig.response, "Page")) {
         let mut props = Map::new();
         props.insert(key.to_string(), json!({"type": "array", "items": {"$ref": format!("{SCHEMAS}{item}")}}));
@@ -69,7 +72,8 @@ struct Parts {
 
 /// Query parameters and request body of a route, from its arguments.
 fn request_parts(r: &Route, args: &[Schema], defs: &Map<String, Value>) -> Parts {
-    let model = r.sig.args.iter().zip(args).find(|(a, _)| matches!(a.kind, ArgKind::Model(_))).map(|(_, s)| s.as_value());
+    let model_arg = r.sig.args.iter().zip(args).find(|(a, _)| matches!(a.kind, ArgKind::Model(_)));
+    let model = model_arg.map(|(_, s)| s.as_value());
     let model_def = model.map(|m| resolve(defs, m));
     let model_props = model_def.and_then(|d| d.get("properties")).and_then(Value::as_object);
     let model_required: Vec<&str> = model_def
@@ -108,6 +112,13 @@ fn request_parts(r: &Route, args: &[Schema], defs: &Map<String, Value>) -> Parts
             extra_required.push(a.name);
         }
     }
+    // A model sent under one body field is that field.
+    let wrapped = model_arg.filter(|(a, _)| !a.name.is_empty());
+    if let Some((a, m)) = wrapped {
+        extra.insert(a.name.to_string(), m.as_value().clone());
+        extra_required.push(a.name);
+    }
+    let model = if wrapped.is_some() { None } else { model };
     let extra_schema = json!({"type": "object", "properties": extra, "required": extra_required});
     let schema = match (model, extra.is_empty()) {
         (Some(m), true) => m.clone(),
@@ -122,6 +133,22 @@ fn request_parts(r: &Route, args: &[Schema], defs: &Map<String, Value>) -> Parts
     Parts { parameters, body: Some(json!({"required": true, "content": {media: {"schema": schema}}})) }
 }
 
+/// The argument names an SDK method takes (camelCase): the named arguments
+/// and the request model's fields, in signature order.
+fn sdk_arguments(sig: &Signature, args: &[Schema], defs: &Map<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (a, s) in sig.args.iter().zip(args) {
+        if matches!(a.kind, ArgKind::Model(_)) {
+            if let Some(p) = resolve(defs, s.as_value()).get("properties").and_then(Value::as_object) {
+                out.extend(p.keys().filter(|k| !out.contains(*k)).cloned().collect::<Vec<_>>());
+            }
+        } else if !a.name.is_empty() && !out.iter().any(|o| o == a.name) {
+            out.push(a.name.to_string());
+        }
+    }
+    out
+}
+
 fn schema_description(s: &Value) -> Option<String> {
     s.get("description").and_then(Value::as_str).map(str::to_string)
 }
@@ -134,7 +161,7 @@ fn operation(r: &Route, g: &mut SchemaGenerator) -> Value {
     let schemas = routes::schemas(r.op, g).expect("every route has schemas");
     let defs = g.definitions().clone();
     let parts = request_parts(r, &schemas.args, &defs);
-    let data = data_schema(&r.sig, schemas.response.as_value());
+    let data = data_schema(&r.sig, schemas.response.as_value(), schemas.data.as_ref().map(Schema::as_value));
     let mut responses = Map::new();
     let ok = if r.op == "prewarmup.order" { "201" } else { "200" };
     responses.insert(
@@ -155,6 +182,8 @@ fn operation(r: &Route, g: &mut SchemaGenerator) -> Value {
         "x-provenance-note": r.note,
         "x-asynchronous": r.asynchronous,
         "x-sdk-result": r.sig.response,
+        "x-sdk-data": r.sig.data,
+        "x-sdk-arguments": sdk_arguments(&r.sig, &schemas.args, &defs),
     });
     if let Some(b) = parts.body {
         op["requestBody"] = b;
@@ -294,6 +323,8 @@ pub fn render() -> String {
     let mut composites = Vec::new();
     for c in routes::COMPOSITE {
         let s = routes::schemas(c.op, &mut g).expect("every composite has schemas");
+        let defs = g.definitions().clone();
+        let names = sdk_arguments(&c.sig, &s.args, &defs);
         let args: Map<String, Value> = c
             .sig
             .args
@@ -304,6 +335,7 @@ pub fn render() -> String {
         composites.push(json!({
             "operationId": c.op, "uses": c.uses, "description": c.note,
             "arguments": args, "result": s.response, "x-sdk-result": c.sig.response,
+            "x-sdk-arguments": names,
         }));
     }
     let hooks = webhooks(&mut g);

@@ -10,7 +10,11 @@ fn arg_expr(a: &Arg, all: &[Arg]) -> String {
         ArgKind::Str => format!("&a.str(\"{n}\")?"),
         ArgKind::OptStr => format!("a.opt_str(\"{n}\")?.as_deref()"),
         ArgKind::Model(t) => {
-            let skip: Vec<String> = all.iter().filter(|o| !o.name.is_empty()).map(|o| format!("\"{}\"", o.name)).collect();
+            let skip: Vec<String> = all
+                .iter()
+                .filter(|o| !o.name.is_empty() && !matches!(o.kind, ArgKind::Model(_)))
+                .map(|o| format!("\"{}\"", o.name))
+                .collect();
             format!("&a.model::<{t}>(&[{}])?", skip.join(", "))
         }
         ArgKind::Json(t) => format!("&a.get::<{t}>(\"{n}\")?"),

@@ -89,7 +89,9 @@ pub enum ArgKind {
     /// An optional string (`Option<&str>`).
     OptStr,
     /// The request model: every argument not named by another [`Arg`] of
-    /// the operation, as the model type named here (`&T`).
+    /// the operation, as the model type named here (`&T`). On the wire it
+    /// is the body itself, or, when the [`Arg`] has a name, the value of
+    /// that one body field (`mailboxes.update` sends `{mailboxData: {...}}`).
     Model(&'static str),
     /// A required JSON value of this Rust type (`&T`).
     Json(&'static str),
@@ -105,7 +107,8 @@ pub enum ArgKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Arg {
     /// Its camelCase name in the JSON arguments (and on the wire, when the
-    /// route sends it as a query parameter or body field). Empty for [`ArgKind::Model`].
+    /// route sends it as a query parameter or body field). For
+    /// [`ArgKind::Model`], empty, or the body field that wraps the model.
     pub name: &'static str,
     pub kind: ArgKind,
 }
@@ -118,6 +121,12 @@ pub struct Signature {
     pub args: &'static [Arg],
     /// Rust type of the result (`User`, `Vec<Domain>`, `Page<User>`, `Option<User>`).
     pub response: &'static str,
+    /// Rust type the answer's `data` is decoded as, when the core reshapes
+    /// it into the result (`geo.countries`: a `name -> code` map becomes a
+    /// list); `None` when `data` is the result (or, for [`Ack`], unused).
+    ///
+    /// [`Ack`]: crate::models::Ack
+    pub data: Option<&'static str>,
     /// For a paginated operation, the key of the items array in the
     /// answer's `data` (`"users"`); `None` when the operation is not paginated.
     pub paginated: Option<&'static str>,
@@ -174,6 +183,7 @@ macro_rules! arg {
     (@arg s $n:literal) => { Arg { name: $n, kind: ArgKind::Str } };
     (@arg opt_s $n:literal) => { Arg { name: $n, kind: ArgKind::OptStr } };
     (@arg model $t:ty) => { Arg { name: "", kind: ArgKind::Model(stringify!($t)) } };
+    (@arg model $key:literal : $t:ty) => { Arg { name: $key, kind: ArgKind::Model(stringify!($t)) } };
     (@arg json $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::Json(stringify!($t)) } };
     (@arg opt_json $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::OptJson(stringify!($t)) } };
     (@arg json_or_default $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::JsonOrDefault(stringify!($t)) } };
@@ -181,12 +191,13 @@ macro_rules! arg {
     (@schema $g:ident s $n:literal) => { $g.subschema_for::<String>() };
     (@schema $g:ident opt_s $n:literal) => { $g.subschema_for::<String>() };
     (@schema $g:ident model $t:ty) => { $g.subschema_for::<$t>() };
+    (@schema $g:ident model $key:literal : $t:ty) => { $g.subschema_for::<$t>() };
     (@schema $g:ident $k:ident $n:literal : $t:ty) => { $g.subschema_for::<$t>() };
 }
 
 macro_rules! routes {
     ($( $konst:ident = $op:literal, $method:ident $path:literal, query [$($q:literal),*], $body:ident, async $async_:literal,
-        args [$(($($arg:tt)*)),*], returns $resp:ty, paginated $pag:tt,
+        args [$(($($arg:tt)*)),*], returns $resp:ty $(, data $data:ty)?, paginated $pag:tt,
         $prov:ident, $note:literal; )*) => {
         $(
             #[doc = concat!("`", $op, "`: ", stringify!($method), " `", $path, "`. ", $note)]
@@ -200,6 +211,7 @@ macro_rules! routes {
                 sig: Signature {
                     args: &[$(arg!(@arg $($arg)*)),*],
                     response: stringify!($resp),
+                    data: routes!(@data $($data)?),
                     paginated: routes!(@pag $pag),
                 },
                 provenance: Provenance::$prov,
@@ -215,12 +227,22 @@ macro_rules! routes {
         fn route_schemas(op: &str, g: &mut schemars::SchemaGenerator) -> Option<OpSchemas> {
             #[allow(unused_imports)]
             use crate::models::*;
+            #[allow(unused_imports)]
+            use std::collections::BTreeMap;
             match op {
-                $( $op => Some(OpSchemas { args: vec![$(arg!(@schema g $($arg)*)),*], response: g.subschema_for::<$resp>() }), )*
+                $( $op => Some(OpSchemas {
+                    args: vec![$(arg!(@schema g $($arg)*)),*],
+                    response: g.subschema_for::<$resp>(),
+                    data: routes!(@data_schema g $($data)?),
+                }), )*
                 _ => None,
             }
         }
     };
+    (@data) => { None };
+    (@data $t:ty) => { Some(stringify!($t)) };
+    (@data_schema $g:ident) => { None };
+    (@data_schema $g:ident $t:ty) => { Some($g.subschema_for::<$t>()) };
     (@pag none) => { None };
     (@pag $key:literal) => { Some($key) };
 }
@@ -232,7 +254,7 @@ macro_rules! composites {
         pub const COMPOSITE: &[Composite] = &[$(
             Composite {
                 op: $op,
-                sig: Signature { args: &[$(arg!(@arg $($arg)*)),*], response: stringify!($resp), paginated: None },
+                sig: Signature { args: &[$(arg!(@arg $($arg)*)),*], response: stringify!($resp), data: None, paginated: None },
                 uses: &[$($u),*],
                 note: $note,
             },
@@ -242,8 +264,10 @@ macro_rules! composites {
         fn composite_schemas(op: &str, g: &mut schemars::SchemaGenerator) -> Option<OpSchemas> {
             #[allow(unused_imports)]
             use crate::models::*;
+            #[allow(unused_imports)]
+            use std::collections::BTreeMap;
             match op {
-                $( $op => Some(OpSchemas { args: vec![$(arg!(@schema g $($arg)*)),*], response: g.subschema_for::<$resp>() }), )*
+                $( $op => Some(OpSchemas { args: vec![$(arg!(@schema g $($arg)*)),*], response: g.subschema_for::<$resp>(), data: None }), )*
                 _ => None,
             }
         }
@@ -257,6 +281,8 @@ macro_rules! composites {
 pub struct OpSchemas {
     pub args: Vec<schemars::Schema>,
     pub response: schemars::Schema,
+    /// The schema of the answer's `data`, when [`Signature::data`] names a type.
+    pub data: Option<schemars::Schema>,
 }
 
 /// The JSON Schemas of any operation, route or composite (feature `schema`).
@@ -286,10 +312,10 @@ routes! {
 
     // --- Geo -----------------------------------------------------------------
     GEO_COUNTRIES = "geo.countries", Get "/geo/countries", query [], None, async false,
-        args [], returns Vec<Country>, paginated none,
+        args [], returns Vec<Country>, data BTreeMap<String, String>, paginated none,
         Guide, "Guide.";
     GEO_STATES = "geo.states", Get "/geo/states", query ["countryCode"], None, async false,
-        args [(s "countryCode")], returns Vec<State>, paginated none,
+        args [(s "countryCode")], returns Vec<State>, data BTreeMap<String, String>, paginated none,
         Guide, "Guide.";
 
     // --- Domains -------------------------------------------------------------
@@ -321,7 +347,7 @@ routes! {
         args [(model DomainRenewal)], returns Vec<DomainRenewalItem>, paginated none,
         Docs, "Docs. userId travels in the body.";
     DOMAINS_RENEW = "domains.renew", Post "/domains/renew", query [], Json, async true,
-        args [(model DomainRenewal)], returns DomainRenewResult, paginated none,
+        args [(model DomainRenewal)], returns DomainRenewResult, data Vec<DomainRenewalItem>, paginated none,
         Docs, "Docs (path from the page header); body inferred from the pricing call: userId, domains, years.";
     DOMAINS_TOGGLE_AUTO_RENEW = "domains.toggle_auto_renew", Patch "/domains/toggle-auto-renew", query [], Json, async false,
         args [(model ToggleDomainAutoRenew)], returns Vec<DomainAutoRenew>, paginated none,
@@ -378,10 +404,10 @@ routes! {
         args [(s "userId"), (s "mailboxId")], returns MailboxAdminDetails, paginated none,
         Guide, "Guide.";
     MAILBOXES_UPDATE = "mailboxes.update", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true,
-        args [(s "userId"), (model MailboxUpdate)], returns MailboxUpdateResult, paginated none,
+        args [(s "userId"), (model "mailboxData": MailboxUpdate)], returns MailboxUpdateResult, data Vec<MailboxUpdateItem>, paginated none,
         Guide, "Guide ('Update mailbox details'); body {mailboxData: object}.";
     MAILBOXES_UPDATE_MANY = "mailboxes.update_many", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true,
-        args [(s "userId"), (json "mailboxData": Vec<MailboxUpdate>)], returns MailboxUpdateResult, paginated none,
+        args [(s "userId"), (json "mailboxData": Vec<MailboxUpdate>)], returns MailboxUpdateResult, data Vec<MailboxUpdateItem>, paginated none,
         Guide, "Guide; same endpoint with {mailboxData: [..]} (bulk, per-item results).";
     MAILBOXES_REMOVE = "mailboxes.remove", Delete "/mailboxes/remove", query ["userId"], Json, async true,
         args [(s "userId"), (s "mailboxId")], returns Ack, paginated none,
@@ -409,7 +435,7 @@ routes! {
         args [(s "userId"), (s "mailboxId")], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Re-export a mailbox (Oauth)' (POST), navigation only; body {mailboxId} chosen.";
     EXPORTS_LIST_CREDENTIALS = "exports.list_credentials", Get "/exports/platform-credentials", query ["userId"], None, async false,
-        args [(s "userId")], returns Vec<PlatformConnection>, paginated none,
+        args [(s "userId")], returns Vec<PlatformConnection>, data BTreeMap<String, PlatformConnection>, paginated none,
         Docs, "Docs.";
     EXPORTS_ADD_CREDENTIAL = "exports.add_credential", Post "/exports/platform-credential", query ["userId"], Json, async false,
         args [(s "userId"), (model AddPlatformCredential)], returns CredentialCreated, paginated none,
