@@ -52,6 +52,13 @@ export declare class NativeSandbox {
   /** The signing secret now in force (it can change through the control API). */
   get webhookSecret(): string
   get running(): boolean
+  /**
+   * Run a control operation (`cmr_sandbox::CONTROL_OPS`: `reset`, `seed`,
+   * `advance`, `configure`, `injectFault`'s `inject_fault`, ...) with JSON
+   * arguments and resolve to its JSON answer: the sandbox's typed control,
+   * without HTTP. A refused input rejects with an `InvalidArg`-coded error.
+   */
+  control(op: string, argsJson?: string | undefined | null): Promise<string>
   /** Stop serving and close every connection. Idempotent. */
   stop(): Promise<void>
 }

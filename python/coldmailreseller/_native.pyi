@@ -22,12 +22,14 @@ __all__ = [
     "DEFAULT_DEDUPE_CAPACITY",
     "__version__",
     "DEFAULT_API_KEY",
+    "SANDBOX_CONTROL_OPS",
     "SIGNATURE_HEADER",
     "TIMESTAMP_HEADER",
 ]
 
 __version__: str
 DEFAULT_API_KEY: str
+SANDBOX_CONTROL_OPS: list[str]
 SIGNATURE_HEADER: str
 TIMESTAMP_HEADER: str
 DEFAULT_DEDUPE_TTL: float
@@ -124,6 +126,7 @@ class Sandbox:
     def webhook_secret(self) -> str: ...
     @property
     def running(self) -> bool: ...
+    def control(self, op: str, args_json: Optional[str] = None) -> str: ...
     def stop(self) -> None: ...
 
 def operations() -> list[str]: ...

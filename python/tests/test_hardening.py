@@ -21,7 +21,7 @@ ORDER_PATH = "/orders/json"
 
 def orders_for(sb: Sandbox, domain: str) -> list[dict[str, Any]]:
     """Orders in the sandbox's state whose request names ``domain``."""
-    state = sb.control("GET", "/state")
+    state = sb.state()
     return [
         o
         for o in state["orders"].values()
@@ -85,7 +85,7 @@ def test_a_user_whose_creation_answer_is_lost_is_found_by_email(api: Api) -> Non
     assert found is not None and found.email is not None
     assert found.email.lower() == "lost.user@acme.com"
     assert api.users.find_by_email(email="nobody@acme.com") is None
-    users = sb.control("GET", "/state")["users"].values()
+    users = sb.state()["users"].values()
     assert sum(1 for u in users if str(u["user"].get("email", "")).lower() == "lost.user@acme.com") == 1
 
 

@@ -545,6 +545,28 @@ impl NativeSandbox {
     pub fn running(&self) -> bool {
         self.inner.lock().map(|g| g.is_some()).unwrap_or(false)
     }
+    /// Run a control operation (`cmr_sandbox::CONTROL_OPS`: `reset`, `seed`,
+    /// `advance`, `configure`, `injectFault`'s `inject_fault`, ...) with JSON
+    /// arguments and resolve to its JSON answer: the sandbox's typed control,
+    /// without HTTP. A refused input rejects with an `InvalidArg`-coded error.
+    #[napi]
+    pub async fn control(&self, op: String, args_json: Option<String>) -> Result<String> {
+        let args = match args_json.as_deref() {
+            None => Value::Null,
+            Some(t) => serde_json::from_str(t).map_err(|e| Error::new(Status::InvalidArg, format!("control arguments are not valid JSON: {e}")))?,
+        };
+        let ctl = {
+            let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            g.as_ref().map(|s| s.control()).ok_or_else(|| Error::from_reason("the sandbox is stopped"))?
+        };
+        match cmr::error::catch_unwind(ctl.call(&op, args)).await {
+            Ok(v) => Ok(v.to_string()),
+            Err(e) if e.status == 400 || e.status == 404 => {
+                Err(Error::new(Status::InvalidArg, format!("sandbox control {op} refused ({}): {}", e.status, e.message)))
+            }
+            Err(e) => Err(Error::from_reason(format!("sandbox control {op} failed: {}", e.message))),
+        }
+    }
     /// Stop serving and close every connection. Idempotent.
     #[napi]
     pub async fn stop(&self) -> Result<()> {

@@ -817,6 +817,26 @@ impl Sandbox {
         self.inner.lock().map(|g| g.is_some()).unwrap_or(false)
     }
 
+    /// Run a control operation (`reset`, `seed`, `advance`, `configure`,
+    /// `inject_fault`, ...: `cmr_sandbox::CONTROL_OPS`) with JSON arguments and
+    /// return its JSON answer: the sandbox's typed control, without HTTP.
+    /// A refused input raises `ValueError`.
+    #[pyo3(signature = (op, args_json=None))]
+    fn control(&self, py: Python<'_>, op: &str, args_json: Option<&str>) -> PyResult<String> {
+        let args = match args_json {
+            None => Value::Null,
+            Some(t) => serde_json::from_str(t).map_err(|e| PyValueError::new_err(format!("control arguments are not valid JSON: {e}")))?,
+        };
+        let ctl = self.with_running(|sb| sb.control())?;
+        match py.detach(|| runtime().block_on(cmr::error::catch_unwind(ctl.call(op, args)))) {
+            Ok(v) => Ok(v.to_string()),
+            Err(e) if e.status == 400 || e.status == 404 => {
+                Err(PyValueError::new_err(format!("sandbox control {op} refused ({}): {}", e.status, e.message)))
+            }
+            Err(e) => Err(PyRuntimeError::new_err(format!("sandbox control {op} failed: {}", e.message))),
+        }
+    }
+
     /// Stop serving (idempotent).
     fn stop(&self, py: Python<'_>) -> PyResult<()> {
         let taken = self.inner.lock().map_err(|_| PyRuntimeError::new_err("sandbox lock poisoned"))?.take();
@@ -850,6 +870,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_DEDUPE_CAPACITY", cmr::webhooks::DEFAULT_DEDUPE_CAPACITY)?;
     m.add("__version__", cmr::VERSION)?;
     m.add("DEFAULT_API_KEY", cmr_sandbox::DEFAULT_API_KEY)?;
+    m.add("SANDBOX_CONTROL_OPS", cmr_sandbox::CONTROL_OPS.to_vec())?;
     m.add("SIGNATURE_HEADER", cmr::webhooks::SIGNATURE_HEADER)?;
     m.add("TIMESTAMP_HEADER", cmr::webhooks::TIMESTAMP_HEADER)?;
     Ok(())

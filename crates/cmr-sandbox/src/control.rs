@@ -42,6 +42,15 @@ impl std::fmt::Display for ControlError {
 }
 impl std::error::Error for ControlError {}
 
+/// So `cmr::error::catch_unwind` can guard a control call: a panic inside
+/// the sandbox becomes a 500 `ControlError` instead of unwinding into a
+/// binding.
+impl From<cmr::Error> for ControlError {
+    fn from(e: cmr::Error) -> ControlError {
+        ControlError { status: 500, message: e.to_string() }
+    }
+}
+
 impl From<ControlError> for Reply {
     fn from(e: ControlError) -> Reply {
         Reply::err(e.status, e.message)
@@ -389,6 +398,82 @@ impl Control {
     pub fn health(&self) -> Value {
         json!({"ok": true, "persistence": self.shared.persistence_json()})
     }
+}
+
+/// Every operation [`Control::call`] knows, in the order of the methods above.
+pub const CONTROL_OPS: &[&str] = &[
+    "reset", "seed", "wallet", "set_wallet", "clock", "freeze_clock", "advance", "webhooks", "config", "configure",
+    "faults", "inject_fault", "clear_faults", "requests", "clear_requests", "state", "health",
+];
+
+impl Control {
+    /// Call a control operation by name with JSON arguments (the API's
+    /// camelCase names, as in the HTTP control API's bodies), returning JSON:
+    /// the one entry point the language bindings use, so their test helpers
+    /// need no HTTP client of their own.
+    ///
+    /// ```text
+    /// call("seed", null)                       -> {userId, domainId, domain, subscriptionId, mailboxIds}
+    /// call("advance", {"seconds": 60})         -> {now, offsetSeconds, frozen}
+    /// call("configure", {"rateLimit": null})   -> {webhookUrl, rateLimit, maxBatch, ...}
+    /// call("inject_fault", {"path": "/users", "kind": "status", "status": 503})
+    /// ```
+    pub async fn call(&self, op: &str, args: Value) -> Result<Value, ControlError> {
+        let m = match args {
+            Value::Null => Map::new(),
+            Value::Object(m) => m,
+            other => return Err(ControlError::bad(format!("{op}: arguments must be an object, got {other}"))),
+        };
+        let num = |k: &str| -> Result<f64, ControlError> {
+            m.get(k).and_then(Value::as_f64).ok_or_else(|| ControlError::bad(format!("{op}: `{k}` (a number) is required")))
+        };
+        Ok(match op {
+            "reset" => {
+                self.reset().await;
+                json!({"ok": true})
+            }
+            "seed" => to(&self.seed()),
+            "wallet" => json!({"balance": self.wallet()}),
+            "set_wallet" => json!({"balance": self.set_wallet(num("balance")?)?}),
+            "clock" => to(&self.clock()),
+            "freeze_clock" => {
+                let frozen = m.get("frozen").and_then(Value::as_bool).ok_or_else(|| ControlError::bad("frozen (boolean) is required"))?;
+                to(&self.freeze_clock(frozen))
+            }
+            "advance" => {
+                let secs = if m.contains_key("seconds") { num("seconds")? } else { 0.0 };
+                to(&self.advance(secs).await?)
+            }
+            "webhooks" => to(&self.webhooks()),
+            "config" => to(&self.config()),
+            "configure" => to(&self.configure(config_patch(&m)?)?),
+            "faults" => to(&self.faults()),
+            "inject_fault" => {
+                let f: Fault = serde_json::from_value(Value::Object(m)).map_err(|e| ControlError::bad(format!("Invalid fault: {e}")))?;
+                to(&self.inject_fault(f)?)
+            }
+            "clear_faults" => {
+                self.clear_faults();
+                json!([])
+            }
+            "requests" => to(&self.requests()),
+            "clear_requests" => {
+                self.clear_requests();
+                json!([])
+            }
+            "state" => self.state(),
+            "health" => self.health(),
+            other => {
+                return Err(ControlError { status: 404, message: format!("unknown control operation {other:?} (known: {})", CONTROL_OPS.join(", ")) })
+            }
+        })
+    }
+}
+
+/// JSON of a control result (these types always serialise: no maps with
+/// non-string keys), without a panic path.
+fn to<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 fn clock_state(w: &World) -> ClockState {

@@ -29,7 +29,7 @@ mod server;
 mod state;
 mod webhooks;
 
-pub use control::{ClockState, ConfigPatch, Control, ControlError, SandboxConfig, Seeded, WebhookEvent, MAX_ADVANCE_SECONDS};
+pub use control::{ClockState, ConfigPatch, Control, ControlError, SandboxConfig, Seeded, WebhookEvent, CONTROL_OPS, MAX_ADVANCE_SECONDS};
 pub use pricing::*;
 pub use state::{DeliveryRec, Fault, FaultKind, RequestLog};
 
