@@ -126,7 +126,7 @@ class _Port:
             # schedules the drain itself, once per batch.
             reader.close()
             writer.close()
-            self.native = _nat.CompletionPort(wakeup=functools.partial(loop.call_soon_threadsafe, self._drain))
+            self.native = _nat.CompletionPort(wakeup=_waker(loop, self))
             return
         self._reader = reader
         self.native = _nat.CompletionPort(wakeup_fd=writer.detach())
@@ -148,6 +148,24 @@ class _Port:
 
     def _drain(self) -> None:
         self.native.drain()
+
+
+def _waker(loop: asyncio.AbstractEventLoop, port: _Port) -> Callable[[], None]:
+    """``loop.call_soon_threadsafe(port._drain)``, holding neither strongly
+    (the native port keeps the callable: a strong reference would keep the
+    loop and the port alive forever)."""
+    port_ref = weakref.ref(port)
+    try:
+        loop_ref: Callable[[], Optional[asyncio.AbstractEventLoop]] = weakref.ref(loop)
+    except TypeError:
+        loop_ref = functools.partial(lambda lp: lp, loop)
+
+    def wake() -> None:
+        lp, p = loop_ref(), port_ref()
+        if lp is not None and p is not None:
+            lp.call_soon_threadsafe(p._drain)
+
+    return wake
 
 
 _ports: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Port]" = weakref.WeakKeyDictionary()

@@ -97,3 +97,22 @@ def test_one_client_on_successive_and_concurrent_loops(sb: Sandbox) -> None:
     for t in threads:
         t.join()
     assert got == [100000.0] * 60
+
+
+def test_a_loop_without_add_reader_gets_results_too(sb: Sandbox) -> None:
+    # Windows' proactor loop has no add_reader: results then reach the loop
+    # through call_soon_threadsafe, once per batch.
+    class NoReaderLoop(asyncio.SelectorEventLoop):
+        def add_reader(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+            raise NotImplementedError
+
+    client = sb.async_client()
+
+    async def burst() -> list[float]:
+        return [w.balance for w in await asyncio.gather(*(client.wallet.get() for _ in range(50)))]
+
+    loop = NoReaderLoop()
+    try:
+        assert loop.run_until_complete(burst()) == [100000.0] * 50
+    finally:
+        loop.close()
