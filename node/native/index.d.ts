@@ -11,19 +11,24 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** The core client. Holds the key in Rust memory only. */
 export declare class NativeClient {
-  constructor(options?: NativeClientOptions | undefined | null, log?: ((arg: string) => void) | undefined | null)
   /**
-   * Call an operation of the route table by name (`users.create`, ...):
-   * `argsJson` is a JSON object of the API's camelCase argument names;
-   * resolves to the result as JSON.
+   * `onEvents(batch)` receives the JSON text of an array of
+   * `[0, logRecord]` (only when `withLogger`), `[id, 1, result]` and
+   * `[id, 0, error]`, in order.
    */
-  call(op: string, argsJson?: string | undefined | null): Promise<string>
+  constructor(options: NativeClientOptions | undefined | null, onEvents: (arg: string) => void, withLogger?: boolean | undefined | null)
+  /**
+   * Start an operation of the route table by name (`users.create`, ...):
+   * `argsJson` is a JSON object of the API's camelCase argument names. The
+   * outcome arrives as `[id, 1, result]` or `[id, 0, error]` in a batch.
+   */
+  start(id: number, op: string, argsJson?: string | undefined | null): void
   /**
    * Raw escape hatch: any method and path relative to the base URL.
-   * `queryJson` is a JSON object of strings (or scalars); resolves to the
-   * decoded envelope `{status, message, data, actionId, ...}` as JSON.
+   * `queryJson` is a JSON object of strings (or scalars); the outcome is
+   * the decoded envelope `{status, message, data, actionId, ...}`.
    */
-  request(method: string, path: string, queryJson?: string | undefined | null, bodyJson?: string | undefined | null): Promise<string>
+  startRequest(id: number, method: string, path: string, queryJson?: string | undefined | null, bodyJson?: string | undefined | null): void
   /** A client sharing this one's connection pool, with per-request overrides. */
   withOptions(options: NativeRequestOptions): NativeClient
   get baseUrl(): string
@@ -47,6 +52,13 @@ export declare class NativeSandbox {
   /** The signing secret now in force (it can change through the control API). */
   get webhookSecret(): string
   get running(): boolean
+  /**
+   * Run a control operation (`cmr_sandbox::CONTROL_OPS`: `reset`, `seed`,
+   * `advance`, `configure`, `injectFault`'s `inject_fault`, ...) with JSON
+   * arguments and resolve to its JSON answer: the sandbox's typed control,
+   * without HTTP. A refused input rejects with an `InvalidArg`-coded error.
+   */
+  control(op: string, argsJson?: string | undefined | null): Promise<string>
   /** Stop serving and close every connection. Idempotent. */
   stop(): Promise<void>
 }

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 
 import native = require('./native');
-import { fromNative, rethrow, ValidationError } from './errors';
+import { fromInit, fromNative, rethrow, ValidationError, type CmrErrorInit } from './errors';
 import { PagePromise, type PageData } from './pagination';
 import type * as M from './models';
 
@@ -59,15 +59,74 @@ export interface Logger {
 /** Fields of a log line: method, path, query (keys), status, duration_ms, attempt, retry, action_id, code, body. */
 export type LogFields = Record<string, string>;
 
-/** Forward one record of the core (JSON `{level, message, fields}`) to `logger`. */
-function forwardLog(logger: Logger, json: string): void {
+/** Forward one record of the core (`{level, message, fields}`) to `logger`. */
+function forwardLog(logger: Logger, r: { level: string; message: string; fields: LogFields }): void {
   try {
-    const r = JSON.parse(json) as { level: string; message: string; fields: LogFields };
     const level = r.level === 'debug' || r.level === 'info' || r.level === 'warn' ? r.level : 'warn';
     logger[level](r.message, r.fields);
   } catch {
     // A throwing logger must not break the request that is being logged.
   }
+}
+
+// --- calls in flight ----------------------------------------------------------
+// The addon settles calls in batches (see bindings/node/src/lib.rs): `start`
+// returns at once, and the outcome arrives later, with the client's log lines
+// in order, as one JSON array `[[0, logRecord] | [id, 1, result] | [id, 0, error], ...]`.
+// The ids are unique across every client of this module instance.
+
+type Settle = [resolve: (v: unknown) => void, reject: (e: unknown) => void];
+const inFlight = new Map<number, Settle>();
+let lastId = 0;
+// A referenced timer keeps the process alive while calls are in flight (the
+// addon's wake-up function is weak), and only then.
+let keepAlive: NodeJS.Timeout | undefined;
+
+function track(start: (id: number) => void): Promise<never> {
+  return new Promise((resolve, reject) => {
+    lastId = lastId >= 0x7fffffff ? 1 : lastId + 1;
+    const id = lastId;
+    inFlight.set(id, [resolve as (v: unknown) => void, reject]);
+    if (inFlight.size === 1) {
+      keepAlive ??= setInterval(() => undefined, 0x7fffffff);
+      keepAlive.ref();
+    }
+    try {
+      start(id);
+    } catch (e) {
+      settled(id);
+      reject(fromNative(e));
+    }
+  });
+}
+
+function settled(id: number): void {
+  inFlight.delete(id);
+  if (inFlight.size === 0) keepAlive?.unref();
+}
+
+/** The addon's batch callback of one client (its logger, if any). */
+function onEvents(logger: Logger | undefined): (batch: string) => void {
+  return (batch: string) => {
+    let entries: Array<[number, number | object, unknown?]>;
+    try {
+      entries = JSON.parse(batch) as typeof entries;
+    } catch {
+      return; // never: the addon writes the batch with serde_json
+    }
+    for (const e of entries) {
+      const id = e[0];
+      if (id === 0) {
+        if (logger) forwardLog(logger, e[1] as { level: string; message: string; fields: LogFields });
+        continue;
+      }
+      const s = inFlight.get(id);
+      if (s === undefined) continue;
+      settled(id);
+      if (e[1] === 1) s[0](e[2]);
+      else s[1](fromInit(e[2] as CmrErrorInit));
+    }
+  };
 }
 
 /** Per-call (or per-view, with {@link Client.withOptions}) overrides. */
@@ -440,7 +499,7 @@ export class Client {
         allowInsecureHttp: o.allowInsecureHttp,
         maxResponseBytes: o.maxResponseBytes,
         logLevel: o.logLevel ?? (o.logger && process.env.CMR_LOG === undefined ? 'info' : undefined),
-      }, o.logger ? (json: string) => forwardLog(o.logger as Logger, json) : undefined);
+      }, onEvents(o.logger), o.logger !== undefined);
     } catch (e) {
       rethrow(e);
     }
@@ -460,7 +519,7 @@ export class Client {
       const msg = e instanceof Error ? e.message : String(e);
       return Promise.reject(new ValidationError({ code: 'validation', message: `${op}: arguments are not JSON-serialisable: ${msg}` }));
     }
-    return n.call(op, json).then((s) => JSON.parse(s) as T, rethrow);
+    return track((id) => n.start(id, op, json)) as Promise<T>;
   }
 
   /** The base URL requests go to. */
@@ -499,7 +558,7 @@ export class Client {
   ): Promise<Envelope<T>> {
     const q = init.query === undefined ? undefined : JSON.stringify(init.query);
     const b = init.body === undefined ? undefined : JSON.stringify(init.body);
-    return this.#native.request(method, path, q, b).then((s) => JSON.parse(s) as Envelope<T>, rethrow);
+    return track((id) => this.#native.startRequest(id, method, path, q, b)) as Promise<Envelope<T>>;
   }
 
   /** Call an operation of the route table by its name (`users.create`, ...). */

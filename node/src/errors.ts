@@ -147,9 +147,7 @@ export function fromNative(e: unknown): unknown {
   const text = e instanceof Error ? e.message : String(e);
   if (text.startsWith('{')) {
     try {
-      const init = JSON.parse(text) as CmrErrorInit;
-      const cls = ERROR_CLASSES[init.code] ?? InternalError;
-      return new cls(init);
+      return fromInit(JSON.parse(text) as CmrErrorInit);
     } catch {
       // fall through
     }
@@ -161,6 +159,12 @@ export function fromNative(e: unknown): unknown {
   });
   (err as { cause?: unknown }).cause = e;
   return err;
+}
+
+/** The `CmrError` subclass for an error object of the addon. @internal */
+export function fromInit(init: CmrErrorInit): CmrError {
+  const cls = ERROR_CLASSES[init.code] ?? InternalError;
+  return new cls(init);
 }
 
 /** Rethrow a native rejection as a `CmrError`. @internal */

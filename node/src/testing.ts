@@ -81,14 +81,45 @@ export interface SandboxConfig {
   /** `null` turns the limiter off. */
   rateLimit?: number | null;
   webhookSecret?: string;
+  /** Most items in one batch request. */
+  maxBatch?: number;
+  /** Requests kept in the request log. */
+  maxRequests?: number;
+  /** Finished webhook events kept. */
+  maxEvents?: number;
 }
+
+/** The live configuration, as {@link Sandbox.config} answers it. */
+export interface SandboxLiveConfig {
+  webhookUrl: string | null;
+  rateLimit: number | null;
+  maxBatch: number;
+  webhookSecretSet: boolean;
+  maxRequests: number;
+  maxEvents: number;
+}
+
+/** The virtual clock. */
+export interface SandboxClock {
+  /** RFC 3339. */
+  now: string;
+  offsetSeconds: number;
+  frozen: boolean;
+}
+
+/** The control operations {@link Sandbox.control} accepts (the sandbox's `CONTROL_OPS`). */
+export const CONTROL_OPS = [
+  'reset', 'seed', 'wallet', 'set_wallet', 'clock', 'freeze_clock', 'advance', 'webhooks', 'config', 'configure',
+  'faults', 'inject_fault', 'clear_faults', 'requests', 'clear_requests', 'state', 'health',
+] as const;
+export type ControlOp = (typeof CONTROL_OPS)[number];
 
 /** A running sandbox. Stop it with {@link Sandbox.stop} (or `await using`). */
 export class Sandbox {
   readonly #native: native.NativeSandbox;
   /** Give this to the client: `http://127.0.0.1:PORT/api/v1/integration`. */
   readonly baseUrl: string;
-  /** The control API lives under `/__sandbox` here: `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT`: the HTTP control API (for other tools) lives under `/__sandbox` here. */
   readonly url: string;
 
   /** @internal */
@@ -113,57 +144,86 @@ export class Sandbox {
     return new Client({ apiKey: this.apiKey, baseUrl: this.baseUrl, ...options });
   }
 
-  async #control<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.url}/__sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`sandbox control ${method} ${path} failed: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : null) as T;
+  /**
+   * Run one control operation of the sandbox (one of {@link CONTROL_OPS}:
+   * `reset`, `seed`, `advance`, `configure`, `inject_fault`, `state`, ...)
+   * with the camelCase arguments of the HTTP control API's bodies, and
+   * resolve to its JSON answer. It runs in-process through the sandbox's
+   * typed control (no HTTP). A refused input rejects with an error whose
+   * `code` is `InvalidArg`.
+   */
+  async control<T = unknown>(op: ControlOp, args?: Record<string, unknown>): Promise<T> {
+    const text = await this.#native.control(op, args === undefined ? undefined : JSON.stringify(args));
+    return JSON.parse(text) as T;
   }
 
   /** Move the virtual clock, run every due step and deliver due webhooks. */
-  advance(seconds: number): Promise<unknown> {
-    return this.#control('POST', '/clock/advance', { seconds });
+  advance(seconds: number): Promise<SandboxClock> {
+    return this.control('advance', { seconds });
   }
   /** The virtual clock (RFC 3339). */
   async now(): Promise<string> {
-    return (await this.#control<{ now: string }>('GET', '/clock')).now;
+    return (await this.clock()).now;
+  }
+  /** `{now, offsetSeconds, frozen}`. */
+  clock(): Promise<SandboxClock> {
+    return this.control('clock');
+  }
+  /** Stop (or restart) real time moving the virtual clock. */
+  freezeClock(frozen = true): Promise<SandboxClock> {
+    return this.control('freeze_clock', { frozen });
   }
   /** Events emitted so far, oldest first. */
   webhooks(): Promise<SandboxWebhook[]> {
-    return this.#control('GET', '/webhooks');
+    return this.control('webhooks');
   }
-  /** Fail the next `count` (default 1) matching API requests. */
-  injectFault(fault: Fault): Promise<unknown> {
-    return this.#control('POST', '/faults', { count: 1, ...fault });
+  /** Fail the next `count` (default 1) matching API requests; resolves to every armed fault. */
+  injectFault(fault: Fault): Promise<Fault[]> {
+    return this.control('inject_fault', { count: 1, ...fault });
   }
-  clearFaults(): Promise<unknown> {
-    return this.#control('DELETE', '/faults');
+  /** The faults still armed. */
+  faults(): Promise<Fault[]> {
+    return this.control('faults');
+  }
+  async clearFaults(): Promise<void> {
+    await this.control('clear_faults');
   }
   /** API requests received, oldest first. */
   requests(): Promise<SandboxRequest[]> {
-    return this.#control('GET', '/requests');
+    return this.control('requests');
   }
-  /** Wipe everything (state, clock, webhooks log, faults, request log). */
-  reset(): Promise<unknown> {
-    return this.#control('POST', '/reset');
+  async clearRequests(): Promise<void> {
+    await this.control('clear_requests');
+  }
+  /** Wipe everything (state, clock, webhooks log, faults, request log, config). */
+  async reset(): Promise<void> {
+    await this.control('reset');
   }
   /** Create a demo dataset. */
   seed(): Promise<SeedResult> {
-    return this.#control('POST', '/seed');
+    return this.control('seed');
   }
-  setWallet(balance: number): Promise<unknown> {
-    return this.#control('PUT', '/wallet', { balance });
+  async setWallet(balance: number): Promise<void> {
+    await this.control('set_wallet', { balance });
   }
   async wallet(): Promise<number> {
-    return (await this.#control<{ balance: number }>('GET', '/wallet')).balance;
+    return (await this.control<{ balance: number }>('wallet')).balance;
   }
-  /** Change the webhook URL, the rate limit or the signing secret. */
-  configure(config: SandboxConfig): Promise<unknown> {
-    return this.#control('PUT', '/config', config);
+  /** Change the webhook URL, the rate limit, the signing secret or the limits. */
+  configure(config: SandboxConfig): Promise<SandboxLiveConfig> {
+    return this.control('configure', config as Record<string, unknown>);
+  }
+  /** The live configuration (the secret itself is never shown). */
+  config(): Promise<SandboxLiveConfig> {
+    return this.control('config');
+  }
+  /** The whole emulated world (users, domains, mailboxes, ...) plus `persistence`. */
+  state(): Promise<Record<string, unknown>> {
+    return this.control('state');
+  }
+  /** `{ok, persistence}`. */
+  health(): Promise<{ ok: boolean; persistence: Record<string, unknown> }> {
+    return this.control('health');
   }
 
   /** Stop serving and close every connection. Idempotent. */

@@ -13,9 +13,7 @@ const env = useSandbox();
 const ORDER_PATH = '/orders/json';
 
 async function state(sb) {
-  const res = await fetch(`${sb.url}/__sandbox/state`);
-  assert.equal(res.status, 200);
-  return res.json();
+  return sb.state();
 }
 
 /** Orders in the sandbox state whose request names `domain`. */

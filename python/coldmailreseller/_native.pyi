@@ -1,11 +1,14 @@
 """Stubs of the compiled module ``coldmailreseller._native`` (checked by ``mypy.stubtest``)."""
 
+import asyncio
 import logging
-from typing import Awaitable, Optional, final
+from typing import Any, Callable, Optional, final
 
 __all__ = [
     "NativeClient",
     "Sandbox",
+    "CompletionPort",
+    "PendingCall",
     "operations",
     "is_paginated",
     "webhook_verify",
@@ -19,12 +22,14 @@ __all__ = [
     "DEFAULT_DEDUPE_CAPACITY",
     "__version__",
     "DEFAULT_API_KEY",
+    "SANDBOX_CONTROL_OPS",
     "SIGNATURE_HEADER",
     "TIMESTAMP_HEADER",
 ]
 
 __version__: str
 DEFAULT_API_KEY: str
+SANDBOX_CONTROL_OPS: list[str]
 SIGNATURE_HEADER: str
 TIMESTAMP_HEADER: str
 DEFAULT_DEDUPE_TTL: float
@@ -62,22 +67,41 @@ class NativeClient:
     def base_url(self) -> str: ...
     @property
     def is_sandbox(self) -> bool: ...
-    def call(self, op: str, args_json: Optional[str] = None) -> str: ...
-    def call_async(self, op: str, args_json: Optional[str] = None) -> Awaitable[str]: ...
+    def call(self, op: str, args: Optional[dict[str, Any]] = None) -> Any: ...
+    def call_async(
+        self,
+        op: str,
+        args: Optional[dict[str, Any]],
+        future: asyncio.Future[Any],
+        port: CompletionPort,
+    ) -> PendingCall: ...
     def request(
         self,
         method: str,
         path: str,
         query: Optional[list[tuple[str, str]]] = None,
-        body_json: Optional[str] = None,
-    ) -> str: ...
+        body: Any = None,
+    ) -> Any: ...
     def request_async(
         self,
         method: str,
         path: str,
-        query: Optional[list[tuple[str, str]]] = None,
-        body_json: Optional[str] = None,
-    ) -> Awaitable[str]: ...
+        query: Optional[list[tuple[str, str]]],
+        body: Any,
+        future: asyncio.Future[Any],
+        port: CompletionPort,
+    ) -> PendingCall: ...
+
+@final
+class CompletionPort:
+    def __new__(
+        cls, *, wakeup_fd: Optional[int] = None, wakeup: Optional[Callable[[], object]] = None
+    ) -> CompletionPort: ...
+    def drain(self) -> int: ...
+
+@final
+class PendingCall:
+    def cancel(self) -> None: ...
 
 @final
 class Sandbox:
@@ -102,6 +126,7 @@ class Sandbox:
     def webhook_secret(self) -> str: ...
     @property
     def running(self) -> bool: ...
+    def control(self, op: str, args_json: Optional[str] = None) -> str: ...
     def stop(self) -> None: ...
 
 def operations() -> list[str]: ...

@@ -52,7 +52,7 @@ def test_error_scenarios(case: dict[str, Any], mode: str, sb: Sandbox) -> None:
     api = Api(mode, sb, **kwargs)
     try:
         if "fault" in case:
-            sb.control("POST", "/faults", case["fault"])
+            sb.control("inject_fault", case["fault"])
         cls = getattr(cmr, case["class"])
         with pytest.raises(cls) as ei:
             _call(api, case["op"], case["args"])

@@ -34,8 +34,34 @@ def test_faults_can_be_cleared(sb: Sandbox) -> None:
 
 
 def test_control_errors_are_reported(sb: Sandbox) -> None:
-    with pytest.raises(RuntimeError, match="400"):
-        sb.control("PUT", "/config", {"nope": 1})
+    with pytest.raises(ValueError, match="Unknown config field 'nope'"):
+        sb.control("configure", {"nope": 1})
+    with pytest.raises(ValueError, match="non-negative"):
+        sb.set_wallet(-1)
+    with pytest.raises(ValueError, match="unknown control operation"):
+        sb.control("launch_missiles")
+
+
+def test_every_control_operation_is_reachable(sb: Sandbox) -> None:
+    from coldmailreseller.testing import CONTROL_OPS
+
+    assert {"reset", "seed", "advance", "configure", "inject_fault", "state", "health"} <= set(CONTROL_OPS)
+    ids = sb.seed()
+    assert ids["userId"] in sb.state()["users"]
+    assert sb.freeze_clock(True)["frozen"] is True
+    before = sb.clock()["offsetSeconds"]
+    assert sb.advance(90)["offsetSeconds"] == before + 90
+    sb.configure(rate_limit=3)
+    assert sb.config()["rateLimit"] == 3
+    sb.inject_fault("/users/list", status=503)
+    assert [f["path"] for f in sb.faults()] == ["/users/list"]
+    sb.clear_faults()
+    assert sb.faults() == []
+    sb.client().users.get(user_id=ids["userId"])
+    assert [r["path"] for r in sb.requests()] == ["/users"]
+    sb.clear_requests()
+    assert sb.requests() == []
+    assert sb.health()["ok"] is True
 
 
 def test_stop_is_idempotent() -> None:

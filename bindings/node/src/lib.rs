@@ -8,16 +8,27 @@
 //! result object faster than creating it property by property through
 //! Node-API, and the core already speaks `serde_json`.
 //!
-//! Errors reject with a JavaScript `Error` whose `code` is `CMR_<CODE>`
-//! (`CMR_NOT_FOUND`, ...; see `docs/CONTRACTS.md` section 2) and whose
-//! message is a JSON object `{code, message, status, method, path, body,
-//! retryAfter, mayHaveBeenSent}`; the TypeScript layer turns it into the
-//! matching `CmrError` subclass. The API key is never part of it.
+//! Calls do not return one promise each. `NativeClient::start` spawns the
+//! call on the tokio runtime and returns at once; the outcome is appended,
+//! already serialised, to the client's [`Events`] queue together with the
+//! client's log lines, in the order they happened. One threadsafe function
+//! per client wakes the JavaScript thread when the queue turns non-empty, and
+//! the JavaScript side settles every call of the batch from ONE `JSON.parse`.
+//! This replaces napi's `async fn` bridge, which creates a promise and a
+//! threadsafe function (a libuv handle, opened and closed) per call; see
+//! docs/benchmarks.md, "Node: where the time goes".
+//!
+//! Errors are a JSON object `{code, message, status, method, path, body,
+//! retryAfter, mayHaveBeenSent, bodyTruncated, location}`: in a batch for
+//! calls, else as the message of a JavaScript `Error` whose `code` is
+//! `CMR_<CODE>` (`CMR_NOT_FOUND`, ...; see `docs/CONTRACTS.md` section 2). The
+//! TypeScript layer turns it into the matching `CmrError` subclass. The API
+//! key is never part of it.
 
 #![deny(clippy::all)]
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use napi::bindgen_prelude::*;
@@ -51,12 +62,6 @@ fn error_json(e: &cmr::Error) -> String {
     .to_string()
 }
 
-/// A core error as a Node-API error (status `GenericFailure`, which async
-/// functions require); the code travels in the JSON message.
-fn to_napi(e: cmr::Error) -> napi::Error {
-    napi::Error::new(Status::GenericFailure, error_json(&e))
-}
-
 /// A core error with `code = "CMR_<CODE>"` for synchronous functions.
 fn to_napi_coded(e: cmr::Error) -> napi::Error<CmrStatus> {
     napi::Error::new(CmrStatus(format!("CMR_{}", e.code().to_ascii_uppercase())), error_json(&e))
@@ -85,12 +90,63 @@ fn ms(what: &str, v: Option<f64>) -> std::result::Result<Option<Duration>, cmr::
 
 // --- client ---------------------------------------------------------------
 
-type LogFn = napi::threadsafe_function::ThreadsafeFunction<String, (), String, Status, false, true>;
+// --- the event queue: call outcomes and log lines, in order ---------------
 
-fn build_client(options: Option<NativeClientOptions>, log: Option<LogFn>) -> cmr::Result<cmr::Client> {
+/// Wakes the JavaScript thread with nothing: its callback drains the queue.
+/// Weak: it never keeps the process alive (the TypeScript layer holds a
+/// referenced timer while calls are in flight).
+type WakeFn = napi::threadsafe_function::ThreadsafeFunction<(), (), (String,), Status, false, true>;
+
+/// One client's queue (shared by its `withOptions` views and its running
+/// calls). `buf` holds the batch being built: comma-terminated JSON arrays,
+/// `[0, {level, message, fields}]` for a log line, `[id, 1, result]` or
+/// `[id, 0, error]` for a settled call.
+struct Events {
+    buf: Mutex<String>,
+    wake: OnceLock<WakeFn>,
+}
+
+impl Events {
+    /// Append one entry; wake the JavaScript thread when the queue was empty
+    /// (a wake is then already pending for the others: one wake per batch).
+    fn push(&self, entry: std::fmt::Arguments<'_>) {
+        use std::fmt::Write;
+        let mut buf = self.buf.lock().unwrap_or_else(|p| p.into_inner());
+        let first = buf.is_empty();
+        let _ = buf.write_fmt(entry);
+        buf.push(',');
+        drop(buf);
+        if first {
+            if let Some(w) = self.wake.get() {
+                let _ = w.call((), napi::threadsafe_function::ThreadsafeFunctionCallMode::NonBlocking);
+            }
+        }
+    }
+
+    /// The outcome of call `id`, serialised on the runtime's thread.
+    fn settle(&self, id: u32, result: std::result::Result<String, cmr::Error>) {
+        match result {
+            Ok(json) => self.push(format_args!("[{id},1,{json}]")),
+            Err(e) => self.push(format_args!("[{id},0,{}]", error_json(&e))),
+        }
+    }
+
+    /// Everything queued so far, as one JSON array (JavaScript thread).
+    fn drain(&self) -> String {
+        let mut buf = self.buf.lock().unwrap_or_else(|p| p.into_inner());
+        let mut batch = String::with_capacity(buf.len() + 1);
+        batch.push('[');
+        batch.push_str(buf.trim_end_matches(','));
+        batch.push(']');
+        buf.clear();
+        batch
+    }
+}
+
+fn build_client(options: Option<NativeClientOptions>, events: Option<Arc<Events>>) -> cmr::Result<cmr::Client> {
     let mut b = cmr::Client::builder().user_agent_prefix(concat!("cmr-node/", env!("CARGO_PKG_VERSION")));
-    if let Some(f) = log {
-        b = b.log_sink(std::sync::Arc::new(JsLogSink(f)));
+    if let Some(q) = events {
+        b = b.log_sink(Arc::new(JsLogSink(q)));
     }
     if let Some(o) = options {
         if let Some(l) = o.log_level {
@@ -161,17 +217,18 @@ pub struct NativeClientOptions {
     pub log_level: Option<String>,
 }
 
-/// Hands the core's log records to a JavaScript function as JSON
-/// `{level, message, fields}`. The call is queued on the event loop (never
-/// blocks the request), and the function does not keep the process alive.
-struct JsLogSink(LogFn);
+/// Queues the core's log records (`{level, message, fields}`) for the
+/// client's JavaScript logger, in the same queue as the call outcomes: a
+/// call's lines always reach the logger before its promise settles. Never
+/// blocks the request.
+struct JsLogSink(Arc<Events>);
 
 impl cmr::LogSink for JsLogSink {
     fn log(&self, record: &cmr::LogRecord) {
         let fields: serde_json::Map<String, Value> =
             record.fields.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect();
-        let text = json!({"level": record.level.as_str(), "message": record.message, "fields": fields}).to_string();
-        let _ = self.0.call(text, napi::threadsafe_function::ThreadsafeFunctionCallMode::NonBlocking);
+        let text = json!({"level": record.level.as_str(), "message": record.message, "fields": fields});
+        self.0.push(format_args!("[0,{text}]"));
     }
 }
 
@@ -187,68 +244,90 @@ pub struct NativeRequestOptions {
 #[napi]
 pub struct NativeClient {
     inner: cmr::Client,
+    events: Arc<Events>,
+}
+
+/// `query` of a raw request: a JSON object of strings or scalars.
+fn query_pairs(query_json: Option<&str>) -> std::result::Result<Vec<(String, String)>, cmr::Error> {
+    match parse_json("query", query_json)? {
+        Value::Null => Ok(vec![]),
+        Value::Object(map) => Ok(map
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| match v {
+                Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect()),
+        _ => Err(invalid("query must be an object")),
+    }
 }
 
 #[napi]
 impl NativeClient {
+    /// `onEvents(batch)` receives the JSON text of an array of
+    /// `[0, logRecord]` (only when `withLogger`), `[id, 1, result]` and
+    /// `[id, 0, error]`, in order.
     #[napi(constructor)]
     pub fn new(
         options: Option<NativeClientOptions>,
-        log: Option<Function<'_, String, ()>>,
+        on_events: Function<'_, String, ()>,
+        with_logger: Option<bool>,
     ) -> std::result::Result<Self, napi::Error<CmrStatus>> {
-        let sink = match log {
-            Some(f) => Some(
-                f.build_threadsafe_function::<String>()
-                    .callee_handled::<false>()
-                    .weak::<true>()
-                    .build()
-                    .map_err(|e| to_napi_coded(invalid(format!("could not register the logger: {e}"))))?,
-            ),
-            None => None,
-        };
-        cmr::error::catch_unwind_sync(|| build_client(options, sink)).map(|inner| NativeClient { inner }).map_err(to_napi_coded)
+        let events = Arc::new(Events { buf: Mutex::new(String::new()), wake: OnceLock::new() });
+        // The wake function holds the queue weakly: the queue owns the wake
+        // function, and a cycle would keep both (and the JS callback) forever.
+        let weak: Weak<Events> = Arc::downgrade(&events);
+        let wake = on_events
+            .build_threadsafe_function::<()>()
+            .callee_handled::<false>()
+            .weak::<true>()
+            .build_callback(move |_ctx| Ok((weak.upgrade().map(|q| q.drain()).unwrap_or_else(|| "[]".into()),)))
+            .map_err(|e| to_napi_coded(invalid(format!("could not register the event callback: {e}"))))?;
+        let _ = events.wake.set(wake);
+        let sink = with_logger.unwrap_or(false).then(|| events.clone());
+        cmr::error::catch_unwind_sync(|| build_client(options, sink))
+            .map(|inner| NativeClient { inner, events })
+            .map_err(to_napi_coded)
     }
 
-    /// Call an operation of the route table by name (`users.create`, ...):
-    /// `argsJson` is a JSON object of the API's camelCase argument names;
-    /// resolves to the result as JSON.
+    /// Start an operation of the route table by name (`users.create`, ...):
+    /// `argsJson` is a JSON object of the API's camelCase argument names. The
+    /// outcome arrives as `[id, 1, result]` or `[id, 0, error]` in a batch.
     #[napi]
-    pub async fn call(&self, op: String, args_json: Option<String>) -> Result<String> {
-        let args = parse_json("args", args_json.as_deref()).map_err(to_napi)?;
-        let out = cmr::error::catch_unwind(cmr::ops::call(&self.inner, &op, args)).await.map_err(to_napi)?;
-        to_json(&out).map_err(to_napi)
+    pub fn start(&self, id: u32, op: String, args_json: Option<String>) {
+        let client = self.inner.clone();
+        let events = self.events.clone();
+        spawn(async move {
+            let out = match parse_json("args", args_json.as_deref()) {
+                Ok(args) => cmr::error::catch_unwind(cmr::ops::call(&client, &op, args)).await,
+                Err(e) => Err(e),
+            };
+            events.settle(id, out.and_then(|v| to_json(&v)));
+        });
     }
 
     /// Raw escape hatch: any method and path relative to the base URL.
-    /// `queryJson` is a JSON object of strings (or scalars); resolves to the
-    /// decoded envelope `{status, message, data, actionId, ...}` as JSON.
+    /// `queryJson` is a JSON object of strings (or scalars); the outcome is
+    /// the decoded envelope `{status, message, data, actionId, ...}`.
     #[napi]
-    pub async fn request(
-        &self,
-        method: String,
-        path: String,
-        query_json: Option<String>,
-        body_json: Option<String>,
-    ) -> Result<String> {
-        let m = cmr::Method::parse(&method).ok_or_else(|| to_napi(invalid(format!("unknown HTTP method {method:?}"))))?;
-        let query = match parse_json("query", query_json.as_deref()).map_err(to_napi)? {
-            Value::Null => vec![],
-            Value::Object(map) => map
-                .into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| match v {
-                    Value::String(s) => (k, s),
-                    other => (k, other.to_string()),
-                })
-                .collect(),
-            _ => return Err(to_napi(invalid("query must be an object"))),
-        };
-        let body = match body_json {
-            Some(s) => Some(parse_json("body", Some(&s)).map_err(to_napi)?),
-            None => None,
-        };
-        let env = cmr::error::catch_unwind(self.inner.request(m, &path, &query, body)).await.map_err(to_napi)?;
-        to_json(&env).map_err(to_napi)
+    pub fn start_request(&self, id: u32, method: String, path: String, query_json: Option<String>, body_json: Option<String>) {
+        let client = self.inner.clone();
+        let events = self.events.clone();
+        spawn(async move {
+            let out = async {
+                let m = cmr::Method::parse(&method).ok_or_else(|| invalid(format!("unknown HTTP method {method:?}")))?;
+                let query = query_pairs(query_json.as_deref())?;
+                let body = match body_json {
+                    Some(s) => Some(parse_json("body", Some(&s))?),
+                    None => None,
+                };
+                let env = cmr::error::catch_unwind(client.request(m, &path, &query, body)).await?;
+                to_json(&env)
+            }
+            .await;
+            events.settle(id, out);
+        });
     }
 
     /// A client sharing this one's connection pool, with per-request overrides.
@@ -261,7 +340,7 @@ impl NativeClient {
         };
         // Checked now, so `withOptions` itself throws on a bad value.
         cmr::config::check_options(&opts).map_err(to_napi_coded)?;
-        Ok(NativeClient { inner: self.inner.with_options(opts) })
+        Ok(NativeClient { inner: self.inner.with_options(opts), events: self.events.clone() })
     }
 
     #[napi(getter)]
@@ -465,6 +544,28 @@ impl NativeSandbox {
     #[napi(getter)]
     pub fn running(&self) -> bool {
         self.inner.lock().map(|g| g.is_some()).unwrap_or(false)
+    }
+    /// Run a control operation (`cmr_sandbox::CONTROL_OPS`: `reset`, `seed`,
+    /// `advance`, `configure`, `injectFault`'s `inject_fault`, ...) with JSON
+    /// arguments and resolve to its JSON answer: the sandbox's typed control,
+    /// without HTTP. A refused input rejects with an `InvalidArg`-coded error.
+    #[napi]
+    pub async fn control(&self, op: String, args_json: Option<String>) -> Result<String> {
+        let args = match args_json.as_deref() {
+            None => Value::Null,
+            Some(t) => serde_json::from_str(t).map_err(|e| Error::new(Status::InvalidArg, format!("control arguments are not valid JSON: {e}")))?,
+        };
+        let ctl = {
+            let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            g.as_ref().map(|s| s.control()).ok_or_else(|| Error::from_reason("the sandbox is stopped"))?
+        };
+        match cmr::error::catch_unwind(ctl.call(&op, args)).await {
+            Ok(v) => Ok(v.to_string()),
+            Err(e) if e.status == 400 || e.status == 404 => {
+                Err(Error::new(Status::InvalidArg, format!("sandbox control {op} refused ({}): {}", e.status, e.message)))
+            }
+            Err(e) => Err(Error::from_reason(format!("sandbox control {op} failed: {}", e.message))),
+        }
     }
     /// Stop serving and close every connection. Idempotent.
     #[napi]

@@ -310,7 +310,7 @@ impl Drop for Listener {
 }
 
 fn post(rt: &tokio::runtime::Runtime, url: &str, body: &str, headers: &[(&str, String)]) -> u16 {
-    let mut req = reqwest::Client::new().post(url).header("content-type", "application/json").body(body.to_string());
+    let mut req = cmr::http::client().post(url).header("content-type", "application/json").body(body.to_string());
     for (k, v) in headers {
         req = req.header(*k, v);
     }
@@ -669,7 +669,7 @@ fn dns_import_resumes_from_its_journal_and_never_resends_blindly() {
 }
 
 /// Start an import whose first batch hangs in the sandbox; return once the
-/// journal shows it in flight.
+/// request hangs in the sandbox.
 fn import_in_flight(e: &Env, user: &str, name: &str) -> (std::process::Child, std::path::PathBuf, std::path::PathBuf) {
     let f = import_csv(e, &format!("{name}.csv"), "acme-kill.com", &[&format!("{name}1"), &format!("{name}2")]);
     e.control("POST", "/faults", json!({"method": "POST", "path": "/dns", "kind": "delay", "delayMs": 600000}));
@@ -683,12 +683,16 @@ fn import_in_flight(e: &Env, user: &str, name: &str) -> (std::process::Child, st
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // In flight means: journalled as sending AND arrived at the sandbox,
+    // where it consumed the one-shot delay fault (the journal line is written
+    // before the request leaves, so it alone would race a loaded machine).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !std::fs::read_to_string(&journal).unwrap_or_default().contains("1\tsending") {
+    while !std::fs::read_to_string(&journal).unwrap_or_default().contains("1\tsending")
+        || e.control("GET", "/faults", Value::Null) != json!([])
+    {
         assert!(std::time::Instant::now() < deadline, "the import never started");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    e.control("DELETE", "/faults", Value::Null);
     (child, f, journal)
 }
 

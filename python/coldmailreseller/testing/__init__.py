@@ -9,8 +9,9 @@
 ...     events = sb.webhooks()
 
 The sandbox is the Rust ``cmr-sandbox`` crate running on the SDK's own tokio
-runtime, on a free loopback port. Its control API (``/__sandbox``) is wrapped
-by the methods below. pytest users get the ``cmr_sandbox`` and ``cmr_client``
+runtime, on a free loopback port. The methods below drive it through its
+typed control in-process (no HTTP); the same operations are served over HTTP
+under ``/__sandbox`` for other tools. pytest users get the ``cmr_sandbox`` and ``cmr_client``
 fixtures from :mod:`coldmailreseller.testing.pytest_plugin`.
 """
 
@@ -18,8 +19,6 @@ from __future__ import annotations
 
 import json
 from types import EllipsisType
-import urllib.error
-import urllib.request
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import _native
@@ -27,9 +26,11 @@ from .. import _native
 if TYPE_CHECKING:
     from .._client import AsyncClient, Client
 
-__all__ = ["Sandbox", "DEFAULT_API_KEY"]
+__all__ = ["Sandbox", "DEFAULT_API_KEY", "CONTROL_OPS"]
 
 DEFAULT_API_KEY = _native.DEFAULT_API_KEY
+#: The control operations :meth:`Sandbox.control` accepts.
+CONTROL_OPS: tuple[str, ...] = tuple(_native.SANDBOX_CONTROL_OPS)
 
 
 class Sandbox:
@@ -109,45 +110,63 @@ class Sandbox:
 
     # -- control API ----------------------------------------------------------
 
-    def control(self, method: str, path: str, body: Any = None) -> Any:
-        """Call the control API (``path`` under ``/__sandbox``); returns the decoded JSON."""
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + "/__sandbox" + path, data=data, method=method)
-        if data is not None:
-            req.add_header("content-type", "application/json")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                text = resp.read()
-        except urllib.error.HTTPError as e:
-            detail = e.read().decode("utf-8", "replace")
-            raise RuntimeError(f"sandbox control {method} {path} answered {e.code}: {detail}") from None
-        return json.loads(text) if text.strip() else None
+    def control(self, op: str, args: Optional[dict[str, Any]] = None) -> Any:
+        """Run one control operation of the sandbox and return its JSON answer.
+
+        ``op`` is one of :data:`CONTROL_OPS` (``reset``, ``seed``, ``advance``,
+        ``configure``, ``inject_fault``, ``state``, ...); ``args`` uses the
+        camelCase names of the HTTP control API's bodies. It runs in-process
+        through the sandbox's typed control (no HTTP). A refused input raises
+        :class:`ValueError`.
+        """
+        text = self._sb.control(op, None if args is None else json.dumps(args))
+        return json.loads(text)
 
     def reset(self) -> None:
-        """Wipe everything: state, clock offset, webhook log, faults, request log."""
-        self.control("POST", "/reset")
+        """Wipe everything: state, clock offset, webhook log, faults, request log, config."""
+        self.control("reset")
 
     def seed(self) -> dict[str, Any]:
         """Create a demo dataset; returns ``{userId, domainId, domain, subscriptionId, mailboxIds}``."""
-        return self.control("POST", "/seed")  # type: ignore[no-any-return]
+        return self.control("seed")  # type: ignore[no-any-return]
 
     def wallet(self) -> float:
-        return float(self.control("GET", "/wallet")["balance"])
+        return float(self.control("wallet")["balance"])
 
     def set_wallet(self, balance: float) -> None:
-        self.control("PUT", "/wallet", {"balance": balance})
+        self.control("set_wallet", {"balance": balance})
 
     def now(self) -> str:
         """The virtual clock (RFC 3339)."""
-        return str(self.control("GET", "/clock")["now"])
+        return str(self.control("clock")["now"])
+
+    def clock(self) -> dict[str, Any]:
+        """``{now, offsetSeconds, frozen}``."""
+        return self.control("clock")  # type: ignore[no-any-return]
+
+    def freeze_clock(self, frozen: bool = True) -> dict[str, Any]:
+        """Stop (or restart) real time moving the virtual clock."""
+        return self.control("freeze_clock", {"frozen": frozen})  # type: ignore[no-any-return]
 
     def advance(self, seconds: float) -> Any:
         """Move the virtual clock; every due step runs and due webhooks are delivered."""
-        return self.control("POST", "/clock/advance", {"seconds": seconds})
+        return self.control("advance", {"seconds": seconds})
 
     def webhooks(self) -> list[dict[str, Any]]:
-        """Emitted events: ``[{eventId, event, body, headers, deliveries}]``."""
-        return self.control("GET", "/webhooks")  # type: ignore[no-any-return]
+        """Emitted events: ``[{eventId, event, body, payload, headers, createdAt, state, deliveries}]``."""
+        return self.control("webhooks")  # type: ignore[no-any-return]
+
+    def config(self) -> dict[str, Any]:
+        """``{webhookUrl, rateLimit, maxBatch, webhookSecretSet, maxRequests, maxEvents}``."""
+        return self.control("config")  # type: ignore[no-any-return]
+
+    def state(self) -> dict[str, Any]:
+        """The whole emulated world (users, domains, mailboxes, ...) plus ``persistence``."""
+        return self.control("state")  # type: ignore[no-any-return]
+
+    def health(self) -> dict[str, Any]:
+        """``{ok, persistence: {enabled, dirty, lastSavedAt, lastError, failures}}``."""
+        return self.control("health")  # type: ignore[no-any-return]
 
     def configure(
         self,
@@ -164,7 +183,7 @@ class Sandbox:
             body["webhookSecret"] = webhook_secret
         if rate_limit is not ...:
             body["rateLimit"] = rate_limit
-        self.control("PUT", "/config", body)
+        self.control("configure", body)
 
     def inject_fault(
         self,
@@ -192,14 +211,21 @@ class Sandbox:
             body["retryAfter"] = retry_after
         if delay_ms is not None:
             body["delayMs"] = delay_ms
-        self.control("POST", "/faults", body)
+        self.control("inject_fault", body)
 
     def clear_faults(self) -> None:
-        self.control("DELETE", "/faults")
+        self.control("clear_faults")
 
     def requests(self) -> list[dict[str, Any]]:
         """API requests received, oldest first: ``[{method, path, query, status, fault?}]``."""
-        return self.control("GET", "/requests")  # type: ignore[no-any-return]
+        return self.control("requests")  # type: ignore[no-any-return]
+
+    def clear_requests(self) -> None:
+        self.control("clear_requests")
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The faults still armed."""
+        return self.control("faults")  # type: ignore[no-any-return]
 
     # -- lifetime ---------------------------------------------------------------
 
