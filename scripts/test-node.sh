@@ -17,8 +17,8 @@ if ! npm ci --no-audit --no-fund --loglevel=error; then
   npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
-echo "--- models.ts is generated from the Rust models"
-python3 scripts/gen-models.py --check
+echo "--- models.ts (and every other generated file) is fresh: cmr-codegen check"
+(cd .. && cargo run --quiet -p cmr-codegen -- check)
 
 echo "--- native addon (napi build, debug)"
 committed_dts="$(mktemp)"

@@ -48,14 +48,14 @@ where
     F::Output: Send,
 {
     let tick = signal_tick();
-    py.allow_threads(|| {
+    py.detach(|| {
         runtime().block_on(async {
             let mut fut = std::pin::pin!(fut);
             loop {
                 tokio::select! {
                     biased;
                     out = &mut fut => return Ok(out),
-                    _ = tick.notified() => Python::with_gil(|py| py.check_signals())?,
+                    _ = tick.notified() => Python::attach(|py| py.check_signals())?,
                 }
             }
         })
@@ -85,7 +85,7 @@ fn to_pyerr(py: Python<'_>, e: &cmr::Error) -> PyErr {
 }
 
 fn err_in_future(e: cmr::Error) -> PyErr {
-    Python::with_gil(|py| to_pyerr(py, &e))
+    Python::attach(|py| to_pyerr(py, &e))
 }
 
 /// Arguments arrive as JSON text (the Python layer builds them).
@@ -105,7 +105,7 @@ fn to_json_text(v: &impl serde::Serialize) -> PyResult<String> {
 fn seconds(what: &str, s: Option<f64>) -> PyResult<Option<Duration>> {
     match s {
         None => Ok(None),
-        Some(v) => cmr::config::seconds(what, v).map(Some).map_err(|e| Python::with_gil(|py| to_pyerr(py, &e))),
+        Some(v) => cmr::config::seconds(what, v).map(Some).map_err(|e| Python::attach(|py| to_pyerr(py, &e))),
     }
 }
 
@@ -117,7 +117,7 @@ fn method(m: &str) -> PyResult<cmr::Method> {
 /// records the client's level lets through reach here, so the GIL is taken
 /// only when something is logged.
 struct PyLogSink {
-    logger: PyObject,
+    logger: Py<PyAny>,
 }
 
 impl cmr::LogSink for PyLogSink {
@@ -127,7 +127,7 @@ impl cmr::LogSink for PyLogSink {
             cmr::LogLevel::Info => 20,
             cmr::LogLevel::Warn | cmr::LogLevel::Off => 30,
         };
-        Python::with_gil(|py| {
+        Python::attach(|py| {
             let sent = (|| -> PyResult<()> {
                 let fields = pyo3::types::PyDict::new(py);
                 for (k, v) in &record.fields {
@@ -180,7 +180,7 @@ impl NativeClient {
         allow_insecure_http: bool,
         max_response_bytes: Option<usize>,
         log_level: Option<&str>,
-        logger: Option<PyObject>,
+        logger: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let mut b = cmr::Client::builder().sandbox(sandbox);
         if let Some(l) = log_level {
@@ -243,7 +243,7 @@ impl NativeClient {
             headers: headers.unwrap_or_default(),
         };
         // Checked now, so `with_options` itself raises on a bad value.
-        cmr::config::check_options(&options).map_err(|e| Python::with_gil(|py| to_pyerr(py, &e)))?;
+        cmr::config::check_options(&options).map_err(|e| Python::attach(|py| to_pyerr(py, &e)))?;
         Ok(NativeClient { inner: self.inner.with_options(options) })
     }
 
@@ -468,7 +468,7 @@ impl Sandbox {
             opts.wallet_balance = b;
         }
         let sb = py
-            .allow_threads(|| runtime().block_on(cmr_sandbox::Sandbox::start(opts)))
+            .detach(|| runtime().block_on(cmr_sandbox::Sandbox::start(opts)))
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         Ok(Sandbox { base_url: sb.base_url(), url: sb.url(), api_key: sb.api_key().to_string(), inner: Mutex::new(Some(sb)) })
     }
@@ -506,7 +506,7 @@ impl Sandbox {
     fn stop(&self, py: Python<'_>) -> PyResult<()> {
         let taken = self.inner.lock().map_err(|_| PyRuntimeError::new_err("sandbox lock poisoned"))?.take();
         if let Some(sb) = taken {
-            py.allow_threads(|| runtime().block_on(sb.shutdown()));
+            py.detach(|| runtime().block_on(sb.shutdown()));
         }
         Ok(())
     }

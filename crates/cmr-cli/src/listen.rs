@@ -92,7 +92,7 @@ pub async fn run(l: Listen, json: bool) -> CliResult<()> {
         tolerance: Duration::from_secs(l.tolerance),
         json,
         forward_to: l.forward_to.clone(),
-        http: reqwest::Client::new(),
+        http: cmr::http::client(),
     });
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", l.port))
         .await

@@ -310,7 +310,7 @@ impl Drop for Listener {
 }
 
 fn post(rt: &tokio::runtime::Runtime, url: &str, body: &str, headers: &[(&str, String)]) -> u16 {
-    let mut req = reqwest::Client::new().post(url).header("content-type", "application/json").body(body.to_string());
+    let mut req = cmr::http::client().post(url).header("content-type", "application/json").body(body.to_string());
     for (k, v) in headers {
         req = req.header(*k, v);
     }

@@ -30,7 +30,7 @@ async fn main() {
         }
     };
     let base = format!("{url}/api/v1/integration");
-    let http = reqwest::Client::builder().pool_max_idle_per_host(conc).build().unwrap();
+    let http = cmr::http::client_builder().pool_max_idle_per_host(conc).build().unwrap();
     let key = cmr_sandbox::DEFAULT_API_KEY;
     // A user to read.
     let body = serde_json::json!({

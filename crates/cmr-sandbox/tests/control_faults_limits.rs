@@ -52,7 +52,7 @@ async fn delay_fault_delays_then_answers() {
     assert!(t0.elapsed() >= Duration::from_millis(300), "{:?}", t0.elapsed());
     // A client timeout shorter than the delay fails.
     fault(&t, json!({"path": "/wallet", "kind": "delay", "delayMs": 5000})).await;
-    let c = reqwest::Client::builder().timeout(Duration::from_millis(100)).build().unwrap();
+    let c = cmr::http::client_builder().timeout(Duration::from_millis(100)).build().unwrap();
     let e = c.get(format!("{}/wallet", t.sb.base_url())).header("cmr-x-api-key", "cmr_test_key").send().await.unwrap_err();
     assert!(e.is_timeout(), "{e}");
 }

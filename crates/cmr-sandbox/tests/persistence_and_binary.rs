@@ -74,7 +74,7 @@ async fn binary_prints_the_listening_line_and_serves() {
     BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let url = line.trim().strip_prefix("cmr-sandbox listening on ").unwrap_or_else(|| panic!("line: {line:?}")).to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    let c = reqwest::Client::new();
+    let c = cmr::http::client();
     let r = c.get(format!("{url}/api/v1/integration/wallet")).header("cmr-x-api-key", "bin_key").send().await.unwrap();
     assert_eq!(r.status(), 200);
     let r = c.get(format!("{url}/api/v1/integration/wallet")).header("cmr-x-api-key", "cmr_test_key").send().await.unwrap();

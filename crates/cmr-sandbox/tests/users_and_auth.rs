@@ -158,10 +158,10 @@ fn start_blocking_works_from_sync_code() {
     let sb = cmr_sandbox::start_blocking(cmr_sandbox::SandboxOptions::default()).unwrap();
     let url = format!("{}/__sandbox/clock", sb.url());
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let v: serde_json::Value = rt.block_on(async { reqwest::get(&url).await.unwrap().json().await.unwrap() });
+    let v: serde_json::Value = rt.block_on(async { cmr::http::client().get(&url).send().await.unwrap().json().await.unwrap() });
     assert!(v["now"].as_str().unwrap().ends_with('Z'));
     sb.shutdown_blocking();
-    let err = rt.block_on(async { reqwest::get(&url).await });
+    let err = rt.block_on(async { cmr::http::client().get(&url).send().await });
     assert!(err.is_err(), "the server is gone after shutdown");
 }
 
@@ -185,11 +185,11 @@ async fn update_and_delete_user_answer_as_documented() {
 async fn the_key_is_accepted_as_a_query_parameter_and_never_logged() {
     let t = start().await;
     let url = format!("{}/users/list?cmr-x-api-key={}", t.sb.base_url(), t.sb.api_key());
-    let resp = reqwest::Client::new().get(&url).send().await.unwrap();
+    let resp = cmr::http::client().get(&url).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     let bad = format!("{}/users/list?cmr-x-api-key=nope", t.sb.base_url());
-    assert_eq!(reqwest::Client::new().get(&bad).send().await.unwrap().status().as_u16(), 401);
-    let log = reqwest::get(format!("{}/__sandbox/requests", t.sb.url())).await.unwrap().text().await.unwrap();
+    assert_eq!(cmr::http::client().get(&bad).send().await.unwrap().status().as_u16(), 401);
+    let log = cmr::http::client().get(format!("{}/__sandbox/requests", t.sb.url())).send().await.unwrap().text().await.unwrap();
     assert!(!log.contains(t.sb.api_key()), "the key is not in the request log: {log}");
     assert!(!log.contains("cmr-x-api-key"), "{log}");
 }

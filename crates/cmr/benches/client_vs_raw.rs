@@ -12,7 +12,7 @@ fn bench(c: &mut Criterion) {
         .block_on(cmr_sandbox::Sandbox::start(cmr_sandbox::SandboxOptions { port: 0, rate_limit: None, ..Default::default() }))
         .unwrap();
     let client = cmr::Client::builder().api_key(sandbox.api_key()).base_url(sandbox.base_url()).build().unwrap();
-    let raw = reqwest::Client::builder().tcp_nodelay(true).build().unwrap();
+    let raw = cmr::http::client_builder().tcp_nodelay(true).build().unwrap();
     let url = format!("{}/geo/states?countryCode=US", sandbox.base_url());
     let key = sandbox.api_key().to_string();
 

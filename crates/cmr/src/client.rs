@@ -83,7 +83,7 @@ impl Client {
             HeaderValue::from_str(&config.user_agent).map_err(|_| Error::invalid("invalid user agent"))?,
         );
         headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
+        let http = crate::http::client_builder()
             .default_headers(headers)
             // Never follow a redirect: the key header would go wherever the
             // server points (reqwest strips only `Authorization`/`Cookie` on a

@@ -40,6 +40,7 @@
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod http;
 pub mod logging;
 pub mod models;
 pub mod ops;

@@ -25,7 +25,7 @@ impl Env {
     pub fn with(opts: SandboxOptions) -> Env {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let sb = rt.block_on(Sandbox::start(opts)).expect("sandbox starts");
-        Env { rt, sb: Some(sb), http: reqwest::Client::new(), dir: tempfile::tempdir().unwrap() }
+        Env { rt, sb: Some(sb), http: cmr::http::client(), dir: tempfile::tempdir().unwrap() }
     }
 
     pub fn sb(&self) -> &Sandbox {

@@ -45,7 +45,7 @@ pub async fn start() -> T {
 
 pub async fn start_with(opts: SandboxOptions) -> T {
     let sb = Sandbox::start(opts).await.expect("sandbox starts");
-    let t = T { sb, http: reqwest::Client::new() };
+    let t = T { sb, http: cmr::http::client() };
     // Only the tests move the virtual clock (no real-time drift).
     t.ctl("PUT", "/clock", Some(json!({"frozen": true}))).await;
     t

@@ -28,7 +28,7 @@ pub async fn env_with(opts: SandboxOptions, f: impl FnOnce(cmr::ClientBuilder) -
         .retry_base_delay(Duration::from_millis(10))
         .retry_max_delay(Duration::from_millis(50));
     let client = f(builder).build().expect("client builds");
-    let e = Env { sandbox, client, http: reqwest::Client::new() };
+    let e = Env { sandbox, client, http: cmr::http::client() };
     e.control("PUT", "/wallet", json!({"balance": 100000.0})).await;
     e
 }
