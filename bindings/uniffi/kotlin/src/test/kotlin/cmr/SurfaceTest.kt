@@ -27,7 +27,9 @@ class SurfaceTest {
             } else {
                 CmrClient::class.java to camel(op)
             }
-            owner.methods.none { it.name == method }
+            // A method with an inline-class parameter (UInt?, ULong) has a mangled JVM
+            // name, `addMany-<hash>`.
+            owner.methods.none { it.name.substringBefore('-') == method }
         }
         assertEquals(emptyList<String>(), missing)
     }
