@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Swift package (bindings/uniffi/swift): builds the uniffi library, generates
-# the Swift bindings in library mode (always: generation runs in Rust), places
-# the sources, headers and module maps in the package's gitignored paths, then
+# the Swift bindings from it (always: generation runs in Rust), places the
+# sources, headers and the module map in the package's gitignored paths, then
 # builds the package and runs its XCTest suite against a cmr-sandbox process the
 # tests start.
 #
@@ -25,19 +25,25 @@ lib="$target_dir/debug/libcmr_uniffi.so"
 
 gen="$(mktemp -d)"
 trap 'rm -rf "$gen"' EXIT
-"$target_dir/debug/uniffi-bindgen" generate --library "$lib" --language swift --no-format --out-dir "$gen"
+# uniffi-bindgen-swift: one Swift file and one header per uniffi component
+# (`cmr`, the core's records; `cmr_uniffi`, the client), and ONE module map
+# over both headers, so the package has one C module, CmrFFI (the
+# ffi_module_name of both uniffi.toml files).
+"$target_dir/debug/uniffi-bindgen-swift" "$lib" "$gen" --swift-sources --headers --modulemap \
+  --module-name CmrFFI --modulemap-filename module.modulemap
 # Copies only what changed: an unchanged file keeps its mtime, so SwiftPM does
 # not recompile the module (a minute here) when the Rust API did not move.
 place() { cmp -s "$1" "$2" || cp "$1" "$2"; }
-for component in cmr cmr_uniffi; do
-  for f in "$component.swift" "${component}FFI.h" "${component}FFI.modulemap"; do
-    [ -s "$gen/$f" ] || { echo "test-swift: bindgen did not produce $f" >&2; exit 1; }
-  done
-  mkdir -p "$pkg/Sources/${component}FFI/include"
-  place "$gen/$component.swift" "$pkg/Sources/Cmr/$component.swift"
-  place "$gen/${component}FFI.h" "$pkg/Sources/${component}FFI/include/${component}FFI.h"
-  place "$gen/${component}FFI.modulemap" "$pkg/Sources/${component}FFI/include/module.modulemap"
+mkdir -p "$pkg/Sources/CmrFFI/include"
+for f in cmr.swift cmr_uniffi.swift cmrFFI.h cmr_uniffiFFI.h module.modulemap; do
+  [ -s "$gen/$f" ] || { echo "test-swift: bindgen did not produce $f" >&2; exit 1; }
+  case "$f" in
+    *.swift) place "$gen/$f" "$pkg/Sources/Cmr/$f" ;;
+    *) place "$gen/$f" "$pkg/Sources/CmrFFI/include/$f" ;;
+  esac
 done
+grep -q '^#if canImport(CmrFFI)' "$pkg/Sources/Cmr/cmr.swift" \
+  || { echo "test-swift: the generated Swift does not import CmrFFI (uniffi.toml not read?)" >&2; exit 1; }
 # Every operation of the route table (docs/routes.md, generated from it) has
 # its method in the generated Swift API, in lowerCamelCase.
 python3 - docs/routes.md "$pkg/Sources/Cmr/cmr_uniffi.swift" <<'PY'

@@ -1,7 +1,7 @@
 // swift-tools-version:5.7
 // Swift package of cmr. The Swift sources (Sources/Cmr/cmr*.swift), the C
-// headers and module maps (Sources/*FFI/include) are generated from the Rust
-// library by scripts/test-swift.sh (uniffi library mode); the package links
+// headers and the module map (Sources/CmrFFI/include) are generated from the
+// Rust library by scripts/test-swift.sh (uniffi-bindgen-swift); the package links
 // libcmr_uniffi from the cargo target dir (CMR_LIB_DIR, default ../../../target/debug).
 import PackageDescription
 import Foundation
@@ -17,13 +17,13 @@ let package = Package(
         .library(name: "Cmr", targets: ["Cmr"]),
     ],
     targets: [
-        // One C module per uniffi component: `cmr` (the core's records) and
-        // `cmr_uniffi` (client, resources, errors, webhooks).
-        .target(name: "cmrFFI", path: "Sources/cmrFFI"),
-        .target(name: "cmr_uniffiFFI", path: "Sources/cmr_uniffiFFI"),
+        // One C module, CmrFFI, over the headers of both uniffi components:
+        // `cmr` (the core's records) and `cmr_uniffi` (client, resources,
+        // errors, webhooks). Users import only `Cmr`.
+        .target(name: "CmrFFI", path: "Sources/CmrFFI"),
         .target(
             name: "Cmr",
-            dependencies: ["cmrFFI", "cmr_uniffiFFI"],
+            dependencies: ["CmrFFI"],
             path: "Sources/Cmr",
             linkerSettings: [
                 .linkedLibrary("cmr_uniffi"),

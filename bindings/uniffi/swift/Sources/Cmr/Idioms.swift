@@ -1,10 +1,10 @@
 // Hand-written Swift idioms over the generated bindings. No business logic:
 // the contract's lowerCamel error kinds (`.notFound`), uniform access to the
-// fields every CmrError case carries, and pagination as an AsyncThrowingStream
+// CmrErrorInfo every CmrError case carries, and pagination as an AsyncThrowingStream
 // (the Rust core computes `nextPage`).
 import Foundation
 
-/// The error kinds of docs/CONTRACTS.md §2, Swift-cased. uniffi 0.29 keeps
+/// The error kinds of docs/CONTRACTS.md §2, Swift-cased. uniffi keeps
 /// the Rust variant names for error cases (`CmrError.NotFound(...)`); match on
 /// `error.kind == .notFound` for the contract's spelling.
 public enum CmrErrorKind: String, CaseIterable, Sendable {
@@ -24,21 +24,8 @@ public enum CmrErrorKind: String, CaseIterable, Sendable {
     case `internal`
 }
 
-/// The fields every case carries.
-public struct CmrErrorInfo: Equatable, Sendable {
-    public let code: String
-    public let detail: String
-    public let status: UInt16?
-    public let method: String?
-    public let path: String?
-    public let body: String?
-    public let bodyTruncated: Bool
-    public let retryAfterSeconds: Double?
-    public let location: String?
-    public let mayHaveBeenSent: Bool
-}
-
-extension CmrError {
+extension CmrError: CustomStringConvertible {
+    /// The contract's kind of this error (`.notFound`, ...).
     public var kind: CmrErrorKind {
         switch self {
         case .Authentication: return .authentication
@@ -58,30 +45,24 @@ extension CmrError {
         }
     }
 
+    /// The fields every case carries (`CmrErrorInfo`, one record shared by
+    /// every case).
     public var info: CmrErrorInfo {
         switch self {
-        case let .Authentication(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .PermissionDenied(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .NotFound(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .Conflict(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .Validation(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .PaymentRequired(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .RateLimited(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .Server(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .Network(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .Timeout(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .Decode(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .SignatureVerification(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .Redirect(code, detail, status, method, path, body, truncated, retry, location, sent),
-             let .Internal(code, detail, status, method, path, body, truncated, retry, location, sent):
-            return CmrErrorInfo(
-                code: code, detail: detail, status: status, method: method, path: path, body: body,
-                bodyTruncated: truncated, retryAfterSeconds: retry, location: location, mayHaveBeenSent: sent)
+        case let .Authentication(info), let .PermissionDenied(info), let .NotFound(info),
+             let .Conflict(info), let .Validation(info), let .PaymentRequired(info),
+             let .RateLimited(info), let .Server(info), let .Network(info), let .Timeout(info),
+             let .Decode(info), let .SignatureVerification(info), let .Redirect(info),
+             let .Internal(info):
+            return info
         }
     }
 
+    /// The stable snake_case code (`not_found`, ...).
     public var code: String { info.code }
-    public var detail: String { info.detail }
+    /// The server's message, or the client's for local failures.
+    public var message: String { info.message }
+    /// The HTTP status, when the server answered.
     public var status: UInt16? { info.status }
     /// Whether the server may have received the request: a write that
     /// failed with `true` may have been applied; look it up first.

@@ -36,7 +36,7 @@ final class ErrorsTests: XCTestCase {
             }
             guard let e = e else { XCTFail(name); continue }
             XCTAssertEqual(e.code, code, name)
-            XCTAssertFalse(e.detail.isEmpty, name)
+            XCTAssertFalse(e.message.isEmpty, name)
             if let status = c["status"] as? Int {
                 XCTAssertEqual(e.status.map { Int($0) }, status, name)
                 XCTAssertNotNil(e.info.body, name)

@@ -81,7 +81,7 @@ final class HardeningTests: XCTestCase {
     func testPanicInsideTheCoreIsCmrErrorInternal() async throws {
         let e = await assertThrowsCmr(.internal) { try await panicForTests() }
         XCTAssertEqual(e?.code, "internal")
-        XCTAssertTrue(e?.detail.contains("panic") ?? false, "\(String(describing: e))")
+        XCTAssertTrue(e?.message.contains("panic") ?? false, "\(String(describing: e))")
         // Caught by a plain `catch` too, and the library still works.
         do {
             try await panicForTests()
@@ -109,7 +109,7 @@ final class HardeningTests: XCTestCase {
         ]
         for (name, make) in bad {
             let e = await assertThrowsCmr(.validation) { try make() }
-            XCTAssertTrue(e?.detail.contains(name) ?? false, "\(name): \(String(describing: e))")
+            XCTAssertTrue(e?.message.contains(name) ?? false, "\(name): \(String(describing: e))")
             XCTAssertNil(e?.status)
             XCTAssertEqual(e?.info.mayHaveBeenSent, false)
         }
@@ -122,7 +122,7 @@ final class HardeningTests: XCTestCase {
         ]
         for (name, view) in views {
             let e = await assertThrowsCmr(.validation) { try await view.wallet().get() }
-            XCTAssertTrue(e?.detail.contains(name) ?? false, "\(name): \(String(describing: e))")
+            XCTAssertTrue(e?.message.contains(name) ?? false, "\(name): \(String(describing: e))")
         }
         XCTAssertEqual(try requestCount(), 0)
     }
@@ -130,7 +130,7 @@ final class HardeningTests: XCTestCase {
     func testPlainHttpOffLoopbackIsRefusedUnlessOptedIn() async throws {
         let url = "http://example.com/api/v1/integration"
         let e = await assertThrowsCmr(.validation) { try CmrClient(apiKey: "k", baseUrl: url) }
-        XCTAssertTrue(e?.detail.contains(url) ?? false, "\(String(describing: e))")
+        XCTAssertTrue(e?.message.contains(url) ?? false, "\(String(describing: e))")
         XCTAssertTrue(try CmrClient(apiKey: "k", baseUrl: url, allowInsecureHttp: true).baseUrl().hasPrefix("http://example.com"))
         XCTAssertTrue(try CmrClient(apiKey: "k", baseUrl: "https://example.com/api").baseUrl().hasPrefix("https://"))
         for host in ["127.0.0.1", "localhost", "[::1]"] {

@@ -31,6 +31,11 @@ final class ResourcesTests: XCTestCase {
         XCTAssertEqual(e?.info.method, "GET")
         XCTAssertEqual(e?.info.path, "/users")
         XCTAssertEqual(e?.code, "not_found")
+        // One CmrErrorInfo record per case: `message` is the server's message,
+        // the description is the Rust Display.
+        XCTAssertEqual(e?.message.isEmpty, false)
+        XCTAssertEqual(e.map { "\($0)" }, e.map { "not_found: \($0.message)" })
+        XCTAssertEqual(e?.info, e.map { CmrErrorInfo(code: "not_found", message: $0.message, status: 404, method: "GET", path: "/users", body: $0.info.body, bodyTruncated: false, retryAfterSeconds: nil, location: nil, mayHaveBeenSent: true) })
     }
 
     func testDuplicateEmailIsAConflict() async throws {

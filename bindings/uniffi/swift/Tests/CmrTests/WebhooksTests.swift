@@ -26,7 +26,7 @@ final class WebhooksTests: XCTestCase {
                     XCTFail("\(name) verified")
                 } catch let e as CmrError {
                     XCTAssertEqual(e.kind, .signatureVerification, name)
-                    if let part = c["errorContains"] as? String { XCTAssertTrue(e.detail.contains(part), "\(name): \(e.detail)") }
+                    if let part = c["errorContains"] as? String { XCTAssertTrue(e.message.contains(part), "\(name): \(e.message)") }
                 }
             }
         }

@@ -13,10 +13,8 @@ import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestFactory
 import org.junit.jupiter.api.assertThrows
-import uniffi.cmr.ListUsersParams
-import uniffi.cmr_uniffi.CmrClient
-import uniffi.cmr_uniffi.CmrException
-import uniffi.cmr_uniffi.info
+import io.github.cmrsdk.coldmailreseller.*
+import io.github.cmrsdk.coldmailreseller.models.*
 
 class ErrorsTest {
     @BeforeEach
@@ -64,7 +62,7 @@ class ErrorsTest {
                 assertEquals(kotlinClass.getValue(code), e::class, "${case.getString("name")}: $e")
                 val info = e.info
                 assertEquals(code, info.code)
-                assertTrue(info.detail.isNotEmpty())
+                assertTrue(info.message.isNotEmpty())
                 if (case.has("status")) {
                     assertEquals(case.getInt("status").toUShort(), info.status)
                     assertTrue(info.body != null, "the raw body is kept")
@@ -97,7 +95,7 @@ class ErrorsTest {
             val e = assertThrows<CmrException.Decode> { runBlocking { c.wallet().get() } }
             assertEquals("decode", e.code)
             assertEquals(200.toUShort(), e.status)
-            assertTrue(e.body.orEmpty().contains("maintenance"))
+            assertTrue(e.info.body.orEmpty().contains("maintenance"))
         } finally {
             server.stop(0)
         }
@@ -137,7 +135,7 @@ class ErrorsTest {
         // CMR_API_KEY is not set in the test environment (the script unsets it).
         if (System.getenv("CMR_API_KEY") != null) return
         val e = assertThrows<CmrException.Validation> { CmrClient(baseUrl = Sandbox.baseUrl) }
-        assertTrue(e.detail.contains("CMR_API_KEY"), e.detail)
+        assertTrue(e.info.message.contains("CMR_API_KEY"), e.info.message)
     }
 
     @Test

@@ -15,10 +15,8 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import uniffi.cmr_uniffi.CmrClient
-import uniffi.cmr_uniffi.CmrException
-import uniffi.cmr_uniffi.info
-import uniffi.cmr_uniffi.panicForTests
+import io.github.cmrsdk.coldmailreseller.*
+import io.github.cmrsdk.coldmailreseller.models.*
 
 class HardeningTest {
     @BeforeEach
@@ -48,8 +46,8 @@ class HardeningTest {
         assertTrue(e.info.mayHaveBeenSent)
         assertEquals("network", e.code)
         assertNull(e.status)
-        assertEquals("POST", e.method)
-        assertEquals(orderPath, e.path)
+        assertEquals("POST", e.info.method)
+        assertEquals(orderPath, e.info.path)
         assertEquals(1, Sandbox.hits("POST", orderPath))
 
         val found = c.orders().findByDomain(user.id, "lost-answer.com")
@@ -91,7 +89,7 @@ class HardeningTest {
         val e = assertThrows<CmrException> { runBlocking { panicForTests() } }
         assertTrue(e is CmrException.Internal, "$e")
         assertEquals("internal", e.info.code)
-        assertTrue(e.info.detail.contains("panic"), e.info.detail)
+        assertTrue(e.info.message.contains("panic"), e.info.message)
         // Caught as an ordinary Exception too, and the library still works.
         val caught = try {
             panicForTests()
@@ -121,7 +119,7 @@ class HardeningTest {
         )
         for ((name, make) in bad) {
             val e = assertThrows<CmrException.Validation> { make() }
-            assertTrue(e.detail.contains(name), "$name: ${e.detail}")
+            assertTrue(e.info.message.contains(name), "$name: ${e.info.message}")
             assertNull(e.status)
             assertFalse(e.mayHaveBeenSent)
         }
@@ -129,7 +127,7 @@ class HardeningTest {
         val c = client()
         for ((name, view) in listOf("timeout" to c.withOptions(timeoutMs = 0u), "timeout" to c.withOptions(timeoutMs = ULong.MAX_VALUE), "max_retries" to c.withOptions(maxRetries = 1000u))) {
             val e = assertThrows<CmrException.Validation> { runBlocking { view.wallet().get() } }
-            assertTrue(e.detail.contains(name), "$name: ${e.detail}")
+            assertTrue(e.info.message.contains(name), "$name: ${e.info.message}")
         }
         assertEquals(0, requestCount())
     }
@@ -138,7 +136,7 @@ class HardeningTest {
     fun plainHttpOffLoopbackIsRefusedUnlessOptedIn() {
         val url = "http://example.com/api/v1/integration"
         val e = assertThrows<CmrException.Validation> { CmrClient(apiKey = "k", baseUrl = url) }
-        assertTrue(e.detail.contains(url), e.detail)
+        assertTrue(e.info.message.contains(url), e.info.message)
         assertTrue(CmrClient(apiKey = "k", baseUrl = url, allowInsecureHttp = true).baseUrl().startsWith("http://example.com"))
         assertTrue(CmrClient(apiKey = "k", baseUrl = "https://example.com/api").baseUrl().startsWith("https://"))
         for (host in listOf("127.0.0.1", "localhost", "[::1]")) CmrClient(apiKey = "k", baseUrl = "http://$host:9/api")
@@ -169,20 +167,18 @@ class HardeningTest {
             }
             assertEquals("redirect", r.code)
             assertEquals(302.toUShort(), r.status)
-            assertEquals("http://127.0.0.1:9/elsewhere/wallet", r.location)
             assertEquals("http://127.0.0.1:9/elsewhere/wallet", r.info.location)
-            assertFalse(r.bodyTruncated)
+            assertFalse(r.info.bodyTruncated)
             assertFalse(r.toString().contains("secret-key-123"))
             assertEquals(listOf("GET /redirect/wallet"), seen.toList(), "neither followed nor retried")
 
             val s = assertThrows<CmrException.Server> {
                 runBlocking { CmrClient(apiKey = "k", baseUrl = "$origin/big", maxRetries = 0u).wallet().get() }
             }
-            assertTrue(s.bodyTruncated)
             assertTrue(s.info.bodyTruncated)
-            val size = s.body.orEmpty().toByteArray().size
+            val size = s.info.body.orEmpty().toByteArray().size
             assertTrue(size in 1..64 * 1024, "$size")
-            assertNull(s.location)
+            assertNull(s.info.location)
         } finally {
             server.stop(0)
         }

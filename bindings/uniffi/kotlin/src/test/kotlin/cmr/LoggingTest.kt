@@ -12,12 +12,8 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import uniffi.cmr.ListUsersParams
-import uniffi.cmr.LogLevel
-import uniffi.cmr_uniffi.CmrClient
-import uniffi.cmr_uniffi.CmrException
-import uniffi.cmr_uniffi.CmrLogRecord
-import uniffi.cmr_uniffi.CmrLogger
+import io.github.cmrsdk.coldmailreseller.*
+import io.github.cmrsdk.coldmailreseller.models.*
 
 class LoggingTest {
     @BeforeEach

@@ -14,38 +14,8 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import uniffi.cmr.AddDnsRecords
-import uniffi.cmr.AddMailboxesToSubscription
-import uniffi.cmr.AddPlatformCredential
-import uniffi.cmr.CancelSubscription
-import uniffi.cmr.CheckWorkspace
-import uniffi.cmr.DomainForwarding
-import uniffi.cmr.DomainRenewal
-import uniffi.cmr.EmailForwarding
-import uniffi.cmr.ExportMailboxes
-import uniffi.cmr.GoogleClientId
-import uniffi.cmr.ListMailboxesParams
-import uniffi.cmr.ListPrewarmupParams
-import uniffi.cmr.ListUsersParams
-import uniffi.cmr.MailboxOrder
-import uniffi.cmr.MailboxUpdate
-import uniffi.cmr.NewDnsRecord
-import uniffi.cmr.PlatformLogin
-import uniffi.cmr.PlatformMetadata
-import uniffi.cmr.PrewarmupItem
-import uniffi.cmr.PrewarmupOrder
-import uniffi.cmr.ProfilePicture
-import uniffi.cmr.RecreateSubscriptions
-import uniffi.cmr.SendErrorReport
-import uniffi.cmr.SuggestDomains
-import uniffi.cmr.ToggleDomainAutoRenew
-import uniffi.cmr.ToggleSubscriptionAutoRenew
-import uniffi.cmr.UpdateDnsRecord
-import uniffi.cmr.UpdateUser
-import uniffi.cmr_uniffi.CmrException
-import uniffi.cmr_uniffi.info
-import uniffi.cmr_uniffi.listAllStream
-import uniffi.cmr_uniffi.listStream
+import io.github.cmrsdk.coldmailreseller.*
+import io.github.cmrsdk.coldmailreseller.models.*
 
 class ResourcesTest {
     private val c = client()
@@ -72,9 +42,14 @@ class ResourcesTest {
         c.users().delete(u.id)
         val e = assertThrows<CmrException.NotFound> { runBlocking { c.users().get(u.id) } }
         assertEquals(404.toUShort(), e.status)
-        assertEquals("GET", e.method)
-        assertEquals("/users", e.path)
+        assertEquals("GET", e.info.method)
+        assertEquals("/users", e.info.path)
         assertEquals("not_found", e.code)
+        // One CmrErrorInfo record per variant: `info.message` is the server's message,
+        // toString() is the Rust Display, and Kotlin's message names the field.
+        assertTrue(e.info.message.isNotEmpty())
+        assertEquals("not_found: ${e.info.message}", e.toString())
+        assertEquals("info=not_found: ${e.info.message}", e.message)
     }
 
     @Test
@@ -207,7 +182,7 @@ class ResourcesTest {
         val p = provisioned(c, "busy@acme.com", "busy-example.com", listOf("a"))
         val e = assertThrows<CmrException.Validation> { runBlocking { c.users().delete(p.user.id) } }
         assertEquals(400.toUShort(), e.status)
-        assertTrue(e.body.orEmpty().contains("\"status\":400"), "raw body kept: ${e.body}")
+        assertTrue(e.info.body.orEmpty().contains("\"status\":400"), "raw body kept: ${e.info.body}")
     }
 
     @Test

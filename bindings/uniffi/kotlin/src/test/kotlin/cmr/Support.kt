@@ -15,16 +15,8 @@ import java.time.Duration
 import java.util.concurrent.TimeUnit
 import org.json.JSONArray
 import org.json.JSONObject
-import uniffi.cmr.CreateOrder
-import uniffi.cmr.CreateUser
-import uniffi.cmr.GoogleConfig
-import uniffi.cmr.ListSubscriptionsParams
-import uniffi.cmr.Mailbox
-import uniffi.cmr.NewMailbox
-import uniffi.cmr.OrderDomain
-import uniffi.cmr.Subscription
-import uniffi.cmr.User
-import uniffi.cmr_uniffi.CmrClient
+import io.github.cmrsdk.coldmailreseller.*
+import io.github.cmrsdk.coldmailreseller.models.*
 
 /** The repository root (the test script sets CMR_REPO_ROOT; else relative to this Maven project). */
 val repoRoot: File = File(System.getenv("CMR_REPO_ROOT") ?: "../../..").canonicalFile

@@ -9,18 +9,8 @@ import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestFactory
 import org.junit.jupiter.api.assertThrows
-import uniffi.cmr_uniffi.CmrException
-import uniffi.cmr_uniffi.EventDeduplicator
-import uniffi.cmr_uniffi.EventStore
-import uniffi.cmr_uniffi.verifyAndDedupeWebhook
-import uniffi.cmr_uniffi.WebhookEventData
-import uniffi.cmr_uniffi.constructWebhookEvent
-import uniffi.cmr_uniffi.parseWebhook
-import uniffi.cmr_uniffi.signWebhook
-import uniffi.cmr_uniffi.verifyWebhook
-import uniffi.cmr_uniffi.verifyWebhookAt
-import uniffi.cmr_uniffi.webhookSignatureHeader
-import uniffi.cmr_uniffi.webhookTimestampHeader
+import io.github.cmrsdk.coldmailreseller.*
+import io.github.cmrsdk.coldmailreseller.models.*
 
 class WebhooksTest {
     @TestFactory
@@ -46,7 +36,7 @@ class WebhooksTest {
                     val e = assertThrows<CmrException.SignatureVerification> { verifyWebhookAt(body, headers, secret, now) }
                     assertEquals("signature", e.code)
                     if (case.has("errorContains")) {
-                        assertTrue(e.detail.contains(case.getString("errorContains")), e.detail)
+                        assertTrue(e.info.message.contains(case.getString("errorContains")), e.info.message)
                     }
                 }
             }
