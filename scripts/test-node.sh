@@ -33,8 +33,8 @@ if ! npm ci --no-audit --no-fund --loglevel=error; then
   npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
-phase "models.ts is generated from the Rust models"
-python3 scripts/gen-models.py --check
+phase "models.ts (and every other generated file) is fresh: cmr-codegen check"
+(cd .. && cargo run --quiet -p cmr-codegen -- check)
 
 pkg_tools
 phase "native addon (napi build, release${PKG_TARGET:+, $PKG_TARGET via zig})"

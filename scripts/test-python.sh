@@ -72,11 +72,14 @@ start=$(date +%s)
 "$WORK/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$WHEEL" "${TEST_REQS[@]}"
 echo "installed in $(( $(date +%s) - start ))s (wheel + ${TEST_REQS[*]})"
 
-# The suite and the shared scenarios, laid out as in the repository (the tests
+# The suite, the shared scenarios and the spec, laid out as in the repository (the tests
 # find tests/scenarios two levels up) but with no package sources beside them.
 mkdir -p "$WORK/suite/python" "$WORK/suite/tests"
 cp -r python/tests "$WORK/suite/python/tests"
 cp -r tests/scenarios "$WORK/suite/tests/scenarios"
+# The generated spec: test_spec_drift checks the Python surface against it.
+mkdir -p "$WORK/suite/spec"
+cp spec/openapi.json "$WORK/suite/spec/openapi.json"
 # pytest's settings ([tool.pytest.ini_options]) only.
 "$PY" - "$ROOT/python/pyproject.toml" "$WORK/suite/python/pytest.ini" <<'PY'
 import sys, tomllib

@@ -7,5 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 cargo test --workspace --exclude cmr-python --exclude cmr-node --no-fail-fast
+# Generated files (spec/openapi.json, docs/routes.md, ...) are fresh; the spec is valid OpenAPI 3.1.
+scripts/check-generated.sh
 # Benchmarks must keep compiling (they are run by hand, not here).
 cargo check -p cmr --benches --quiet

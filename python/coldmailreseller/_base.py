@@ -28,13 +28,21 @@ M = TypeVar("M", bound="Model")
 _SPECIAL_JSON_NAMES = {"excluded_dmarc_tags": "excludedDMARCtags"}
 
 
+# camel() results: every call of every method converts its parameter names.
+_CAMEL_CACHE: dict[str, str] = dict(_SPECIAL_JSON_NAMES)
+_CAMEL_CACHE_MAX = 4096  # user-given dict keys pass here too: bounded
+
+
 def camel(name: str) -> str:
     """``address_line_one`` -> ``addressLineOne`` (the API's spelling)."""
-    special = _SPECIAL_JSON_NAMES.get(name)
-    if special is not None:
-        return special
+    cached = _CAMEL_CACHE.get(name)
+    if cached is not None:
+        return cached
     head, *rest = name.split("_")
-    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+    out = head + "".join(p[:1].upper() + p[1:] for p in rest)
+    if len(_CAMEL_CACHE) < _CAMEL_CACHE_MAX:
+        _CAMEL_CACHE[name] = out
+    return out
 
 
 class StrEnum(str, enum.Enum):
@@ -72,6 +80,8 @@ def _converter(tp: Any) -> Callable[[Any], Any]:
             return to_enum
         if len(non_none) == 1:
             inner = _converter(non_none[0])
+            if inner is _identity:
+                return _identity  # Optional[str] and the like: nothing to convert
             return lambda v: None if v is None else inner(v)
         return _identity
     if origin in (list, typing.List, typing.Sequence):
@@ -96,6 +106,8 @@ def _converter(tp: Any) -> Callable[[Any], Any]:
 
 def dump(v: Any) -> Any:
     """Python value -> JSON-ready value (models to camelCase dicts)."""
+    if type(v) is str:  # the common case first
+        return v
     if v is None or isinstance(v, (bool, int, float)):
         return v
     if isinstance(v, enum.Enum):
@@ -163,7 +175,7 @@ class Model:
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
         """Build from the API's camelCase JSON (unknown fields go to ``extra``)."""
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):  # typing's isinstance is slow
             raise TypeError(f"{cls.__name__}.from_dict expects a mapping, got {type(data).__name__}")
         by_json, fields = cls._spec()
         kwargs: dict[str, Any] = {}
@@ -173,7 +185,8 @@ class Model:
             if f is None:
                 extra[k] = v
             else:
-                kwargs[f.name] = f.conv(v)
+                conv = f.conv
+                kwargs[f.name] = v if conv is _identity else conv(v)
         for f in fields:
             if f.required and f.name not in kwargs:
                 kwargs[f.name] = f.zero() if callable(f.zero) else f.zero

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import json
+import asyncio
+import functools
 import logging
 import os
+import socket
+import weakref
 from typing import Any, Awaitable, Callable, Mapping, Optional, Sequence, TypeVar, Union
 
 from . import _async_resources as ar
@@ -76,8 +79,8 @@ def _query(query: QueryArg) -> Optional[list[tuple[str, str]]]:
     return out
 
 
-def _body(body: Any) -> Optional[str]:
-    return None if body is None else json.dumps(dump(body))
+def _body(body: Any) -> Any:
+    return None if body is None else dump(body)
 
 
 def _count(name: str, v: Optional[int], limit: int = 2**53) -> Optional[int]:
@@ -92,6 +95,92 @@ def _count(name: str, v: Optional[int], limit: int = 2**53) -> Optional[int]:
 
 
 _U32_MAX = 2**32 - 1  # max_retries is a u32 in the native layer
+
+
+# -- async plumbing ---------------------------------------------------------
+#
+# An async call is a task on the core's tokio runtime. When it finishes, the
+# tokio thread queues the result on the loop's completion port and, if no
+# wake-up is pending yet, writes one byte to a socket the loop watches: the
+# loop then resolves every finished call at once, on its own thread. So no
+# tokio thread ever waits for the GIL, and 64 calls finishing together cost
+# one wake-up, not 64 `call_soon_threadsafe` (see docs/benchmarks.md).
+
+
+class _Port:
+    """The completion port of one event loop."""
+
+    __slots__ = ("native", "_reader", "__weakref__")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._reader: Optional[socket.socket] = None
+        reader, writer = socket.socketpair()
+        try:
+            reader.setblocking(False)
+            writer.setblocking(False)
+            if os.name != "posix":
+                raise NotImplementedError
+            loop.add_reader(reader.fileno(), self._readable)
+        except (NotImplementedError, AttributeError, OSError):
+            # No add_reader (Windows' proactor loop): the tokio thread
+            # schedules the drain itself, once per batch.
+            reader.close()
+            writer.close()
+            self.native = _nat.CompletionPort(wakeup=functools.partial(loop.call_soon_threadsafe, self._drain))
+            return
+        self._reader = reader
+        self.native = _nat.CompletionPort(wakeup_fd=writer.detach())
+        # The reader closes with the loop (the port's own end closes with the port).
+        try:
+            weakref.finalize(loop, reader.close)
+        except TypeError:  # a loop type without weak references: closes with the port
+            pass
+
+    def _readable(self) -> None:
+        reader = self._reader
+        if reader is not None:
+            try:
+                while reader.recv(4096):  # the wake-up bytes: read them BEFORE draining
+                    pass
+            except (BlockingIOError, InterruptedError):
+                pass
+        self.native.drain()
+
+    def _drain(self) -> None:
+        self.native.drain()
+
+
+_ports: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Port]" = weakref.WeakKeyDictionary()
+# The port used last, and a weak reference to its loop (the common case: one loop).
+_last: "tuple[Optional[weakref.ReferenceType[asyncio.AbstractEventLoop]], Optional[_Port]]" = (None, None)
+
+
+_strong_ports: "dict[asyncio.AbstractEventLoop, _Port]" = {}  # loops without weak references
+
+
+def _port(loop: asyncio.AbstractEventLoop) -> _nat.CompletionPort:
+    global _last
+    ref, port = _last
+    if port is None or ref is None or ref() is not loop:
+        try:
+            port = _ports.get(loop)
+            if port is None:
+                port = _ports[loop] = _Port(loop)
+            _last = (weakref.ref(loop), port)
+        except TypeError:
+            port = _strong_ports.get(loop)
+            if port is None:
+                port = _strong_ports[loop] = _Port(loop)
+    return port.native
+
+
+async def _outcome(fut: "asyncio.Future[Any]", pending: _nat.PendingCall) -> Any:
+    """Await a native call; cancelling the await drops the call (and its request)."""
+    try:
+        return await fut
+    except asyncio.CancelledError:
+        pending.cancel()
+        raise
 
 
 class _Base:
@@ -227,8 +316,7 @@ class Client(_Base):
         """Raw escape hatch: any path relative to the base URL, same auth,
         retries and errors; returns the decoded envelope."""
         _log.debug("cmr request %s %s", method, path)
-        raw = self._native.request(method, path, _query(query), _body(body))
-        return Envelope.from_dict(json.loads(raw))
+        return Envelope.from_dict(self._native.request(method, path, _query(query), _body(body)))
 
     def close(self) -> None:
         """Nothing to release explicitly (connections close with the client)."""
@@ -244,11 +332,11 @@ class Client(_Base):
     def _call(self, op: str, args: dict[str, Any], conv: Callable[[Any], T]) -> T:
         _log.debug("cmr call %s", op)
         try:
-            raw = self._native.call(op, json.dumps(args))
+            data = self._native.call(op, args)
         except CmrError as e:
             _log_error(op, e)
             raise
-        return conv(json.loads(raw))
+        return conv(data)
 
     def _page(self, op: str, args: dict[str, Any], item: Callable[[Any], T]) -> SyncPage[T]:
         data = self._call(op, args, lambda v: v)
@@ -304,8 +392,10 @@ class AsyncClient(_Base):
     ) -> Envelope:
         """Raw escape hatch: any path relative to the base URL; returns the envelope."""
         _log.debug("cmr request %s %s", method, path)
-        raw = await self._native.request_async(method, path, _query(query), _body(body))
-        return Envelope.from_dict(json.loads(raw))
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        pending = self._native.request_async(method, path, _query(query), _body(body), fut, _port(loop))
+        return Envelope.from_dict(await _outcome(fut, pending))
 
     async def close(self) -> None:
         """Nothing to release explicitly (connections close with the client)."""
@@ -320,12 +410,15 @@ class AsyncClient(_Base):
 
     async def _call(self, op: str, args: dict[str, Any], conv: Callable[[Any], T]) -> T:
         _log.debug("cmr call %s", op)
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        pending = self._native.call_async(op, args, fut, _port(loop))
         try:
-            raw = await self._native.call_async(op, json.dumps(args))
+            data = await _outcome(fut, pending)
         except CmrError as e:
             _log_error(op, e)
             raise
-        return conv(json.loads(raw))
+        return conv(data)
 
     async def _page(self, op: str, args: dict[str, Any], item: Callable[[Any], T]) -> AsyncPage[T]:
         data = await self._call(op, args, lambda v: v)

@@ -1,11 +1,14 @@
 """Stubs of the compiled module ``coldmailreseller._native`` (checked by ``mypy.stubtest``)."""
 
+import asyncio
 import logging
-from typing import Awaitable, Optional, final
+from typing import Any, Callable, Optional, final
 
 __all__ = [
     "NativeClient",
     "Sandbox",
+    "CompletionPort",
+    "PendingCall",
     "operations",
     "is_paginated",
     "webhook_verify",
@@ -62,22 +65,41 @@ class NativeClient:
     def base_url(self) -> str: ...
     @property
     def is_sandbox(self) -> bool: ...
-    def call(self, op: str, args_json: Optional[str] = None) -> str: ...
-    def call_async(self, op: str, args_json: Optional[str] = None) -> Awaitable[str]: ...
+    def call(self, op: str, args: Optional[dict[str, Any]] = None) -> Any: ...
+    def call_async(
+        self,
+        op: str,
+        args: Optional[dict[str, Any]],
+        future: asyncio.Future[Any],
+        port: CompletionPort,
+    ) -> PendingCall: ...
     def request(
         self,
         method: str,
         path: str,
         query: Optional[list[tuple[str, str]]] = None,
-        body_json: Optional[str] = None,
-    ) -> str: ...
+        body: Any = None,
+    ) -> Any: ...
     def request_async(
         self,
         method: str,
         path: str,
-        query: Optional[list[tuple[str, str]]] = None,
-        body_json: Optional[str] = None,
-    ) -> Awaitable[str]: ...
+        query: Optional[list[tuple[str, str]]],
+        body: Any,
+        future: asyncio.Future[Any],
+        port: CompletionPort,
+    ) -> PendingCall: ...
+
+@final
+class CompletionPort:
+    def __new__(
+        cls, *, wakeup_fd: Optional[int] = None, wakeup: Optional[Callable[[], object]] = None
+    ) -> CompletionPort: ...
+    def drain(self) -> int: ...
+
+@final
+class PendingCall:
+    def cancel(self) -> None: ...
 
 @final
 class Sandbox:

@@ -113,10 +113,10 @@ def test_a_panic_in_the_core_is_an_internal_error_sync(sb: Sandbox) -> None:
 async def test_a_panic_in_the_core_is_an_internal_error_async(sb: Sandbox) -> None:
     client = sb.async_client()
     with pytest.raises(cmr.InternalError) as ei:
-        await client._native.call_async("__panic_for_tests")
+        await client._call("__panic_for_tests", {}, lambda v: v)
     assert isinstance(ei.value, cmr.CmrError) and ei.value.code == "internal"
     try:
-        await client._native.call_async("__panic_for_tests")
+        await client._call("__panic_for_tests", {}, lambda v: v)
     except Exception as caught:  # noqa: BLE001
         assert type(caught) is cmr.InternalError
     else:
@@ -291,3 +291,37 @@ def test_error_fields_default_on_an_ordinary_error(sb: Sandbox) -> None:
         client.users.get(user_id="NOSUCHUSER000000000000000000")
     e = ei.value
     assert e.body_truncated is False and e.location is None
+
+
+# -- values crossing into the core (no JSON text in between) -----------------
+
+
+def test_arguments_are_checked_like_json_dumps(sb: Sandbox) -> None:
+    native = sb.client()._native
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        native.call("users.get", {"userId": object()})
+    with pytest.raises(TypeError, match="keys must be"):
+        native.call("users.get", {("a",): "b"})
+    with pytest.raises(ValueError, match="not a JSON number"):
+        native.call("users.get", {"userId": float("nan")})
+    deep: Any = "x"
+    for _ in range(200):
+        deep = [deep]
+    with pytest.raises(ValueError, match="nested too deeply"):
+        native.call("users.get", {"userId": deep})
+    # A wrong type inside a valid value is the core's validation error, as before.
+    with pytest.raises(cmr.ValidationError):
+        native.call("users.get", {"userId": 12})
+
+
+def test_results_are_plain_python_values(sb: Sandbox) -> None:
+    native = sb.client()._native
+    wallet = native.call("wallet.get")
+    assert type(wallet) is dict and type(wallet["balance"]) is float and wallet["balance"] == 100000.0
+    env = native.request("GET", "/wallet", None, None)
+    assert env["status"] == 200 and type(env["status"]) is int and env["data"]["balance"] == 100000.0
+    big = {"n": 2**64 + 1, "t": (1, True, None), "k": {1: "one"}}
+    # Values json.dumps accepts are accepted (the core rejects the unknown
+    # operation afterwards, before any request).
+    with pytest.raises(cmr.ValidationError, match="unknown operation"):
+        native.call("no.such.op", big)

@@ -1,25 +1,173 @@
 //! `coldmailreseller._native`: the Python binding of the cmr core.
 //!
 //! No business logic lives here: every operation goes through
-//! [`cmr::ops::call`] (JSON in, JSON out), errors become the exception classes
-//! of `coldmailreseller._errors` (defined in Python so they can carry fields), and the
-//! idiomatic API (typed methods, models, pages) is the Python package around
-//! this module.
+//! [`cmr::ops::call`] (JSON values in, JSON values out), errors become the
+//! exception classes of `coldmailreseller._errors` (defined in Python so they
+//! can carry fields), and the idiomatic API (typed methods, models, pages) is
+//! the Python package around this module.
 //!
-//! One multi-thread tokio runtime (pyo3-async-runtimes') serves everything:
-//! blocking calls `block_on` it with the GIL released, async calls return
-//! asyncio awaitables resolved from it, and the embedded sandbox runs on it.
+//! Values cross the boundary as Python objects (dicts, lists, str, int, float,
+//! bool, None) converted directly to and from `serde_json::Value`: no JSON
+//! text in between (see docs/benchmarks.md for what that saved).
+//!
+//! One multi-thread tokio runtime serves everything: blocking calls `block_on`
+//! it with the GIL released, async calls are tasks on it whose results come
+//! back to the asyncio loop through a [`CompletionPort`] (a batch per wake-up,
+//! the GIL never taken by a tokio thread), and the embedded sandbox runs on it.
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::Value;
+
+/// Worker threads of the shared runtime: `CMR_WORKER_THREADS` if set (1 to
+/// 64), else the number of CPUs capped at 2. The Python thread itself drives
+/// blocking calls and decodes results; more workers than that only compete
+/// with it (and with a local server) for the cores. See docs/benchmarks.md.
+fn worker_threads() -> usize {
+    if let Some(n) = std::env::var("CMR_WORKER_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok()) {
+        return n.clamp(1, 64);
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(2)
+}
 
 /// The one shared runtime.
 fn runtime() -> &'static tokio::runtime::Runtime {
-    pyo3_async_runtimes::tokio::get_runtime()
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(worker_threads())
+            .thread_name("cmr-tokio")
+            .enable_all()
+            .build()
+            .expect("could not start the cmr tokio runtime")
+    })
+}
+
+// ---------------------------------------------------------------- values
+
+/// Deepest nesting accepted from Python (serde_json's own parser limit).
+const MAX_DEPTH: usize = 128;
+
+/// A Python value -> JSON value: what `json.dumps` accepts (dicts with str,
+/// int, float, bool or None keys; lists and tuples; str, int, float, bool,
+/// None), with the same errors: `TypeError` for other types, `ValueError`
+/// for NaN/infinity (which JSON cannot carry) and for nesting deeper than 128.
+fn from_py(o: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+    if depth > MAX_DEPTH {
+        return Err(PyValueError::new_err("arguments are nested too deeply"));
+    }
+    if o.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(s) = o.cast::<PyString>() {
+        return Ok(Value::String(s.to_str()?.to_owned()));
+    }
+    if o.is_instance_of::<PyBool>() {
+        return Ok(Value::Bool(o.is_truthy()?));
+    }
+    if o.is_instance_of::<PyInt>() {
+        if let Ok(i) = o.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        if let Ok(u) = o.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        // Larger than 64 bits: what serde_json makes of such a literal.
+        return float_value(o.extract::<f64>()?);
+    }
+    if let Ok(f) = o.cast::<PyFloat>() {
+        return float_value(f.value());
+    }
+    if let Ok(d) = o.cast::<PyDict>() {
+        let mut map = serde_json::Map::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            map.insert(key(&k)?, from_py(&v, depth + 1)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if let Ok(l) = o.cast::<PyList>() {
+        let mut out = Vec::with_capacity(l.len());
+        for v in l.iter() {
+            out.push(from_py(&v, depth + 1)?);
+        }
+        return Ok(Value::Array(out));
+    }
+    if let Ok(t) = o.cast::<PyTuple>() {
+        let mut out = Vec::with_capacity(t.len());
+        for v in t.iter() {
+            out.push(from_py(&v, depth + 1)?);
+        }
+        return Ok(Value::Array(out));
+    }
+    let name = o.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+    Err(PyTypeError::new_err(format!("Object of type {name} is not JSON serializable")))
+}
+
+fn float_value(f: f64) -> PyResult<Value> {
+    serde_json::Number::from_f64(f)
+        .map(Value::Number)
+        .ok_or_else(|| PyValueError::new_err(format!("{f} is not a JSON number")))
+}
+
+/// A dict key as `json.dumps` writes it.
+fn key(k: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(s) = k.cast::<PyString>() {
+        return Ok(s.to_str()?.to_owned());
+    }
+    if k.is_none() {
+        return Ok("null".into());
+    }
+    if k.is_instance_of::<PyBool>() {
+        return Ok(if k.is_truthy()? { "true" } else { "false" }.into());
+    }
+    if k.is_instance_of::<PyInt>() || k.is_instance_of::<PyFloat>() {
+        return Ok(k.str()?.to_str()?.to_owned());
+    }
+    let name = k.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+    Err(PyTypeError::new_err(format!("keys must be str, int, float, bool or None, not {name}")))
+}
+
+/// A JSON value -> the Python value `json.loads` would give.
+fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(a) => {
+            let l = PyList::empty(py);
+            for x in a {
+                l.append(to_py(py, x)?)?;
+            }
+            l.into_any()
+        }
+        Value::Object(m) => {
+            let d = PyDict::new(py);
+            for (k, x) in m {
+                d.set_item(PyString::new(py, k), to_py(py, x)?)?;
+            }
+            d.into_any()
+        }
+    })
+}
+
+fn args_value(args: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
+    match args {
+        None => Ok(Value::Null),
+        Some(a) => from_py(a, 0),
+    }
 }
 
 /// A notification every 100 ms from one background task: blocking calls wait
@@ -48,14 +196,14 @@ where
     F::Output: Send,
 {
     let tick = signal_tick();
-    py.allow_threads(|| {
+    py.detach(|| {
         runtime().block_on(async {
             let mut fut = std::pin::pin!(fut);
             loop {
                 tokio::select! {
                     biased;
                     out = &mut fut => return Ok(out),
-                    _ = tick.notified() => Python::with_gil(|py| py.check_signals())?,
+                    _ = tick.notified() => Python::attach(|py| py.check_signals())?,
                 }
             }
         })
@@ -84,8 +232,167 @@ fn to_pyerr(py: Python<'_>, e: &cmr::Error) -> PyErr {
     }
 }
 
-fn err_in_future(e: cmr::Error) -> PyErr {
-    Python::with_gil(|py| to_pyerr(py, &e))
+// ---------------------------------------------------------------- async completions
+
+/// A finished async call: the asyncio future to resolve and its outcome.
+type Completion = (Py<PyAny>, cmr::Result<Value>);
+
+#[derive(Default)]
+struct PortQueue {
+    done: Vec<Completion>,
+    /// A wake-up is on its way to the loop (the next `drain` resets it):
+    /// completions arriving meanwhile ride along with no syscall of their own.
+    signalled: bool,
+}
+
+/// How a tokio thread tells the loop that completions wait.
+enum Wake {
+    /// Unix: one byte on a non-blocking socket whose other end the loop
+    /// watches (`loop.add_reader`); no GIL needed.
+    #[cfg(unix)]
+    Socket(std::os::unix::net::UnixStream),
+    /// Elsewhere (Windows' proactor loop has no `add_reader`): a callable,
+    /// `loop.call_soon_threadsafe(drain)`, called with the GIL once per batch.
+    Callback(Py<PyAny>),
+}
+
+struct PortInner {
+    queue: Mutex<PortQueue>,
+    wake: Wake,
+}
+
+impl PortInner {
+    /// Called by the tokio task of a finished call, without the GIL.
+    fn complete(&self, c: Completion) {
+        let wake = {
+            let Ok(mut q) = self.queue.lock() else { return };
+            q.done.push(c);
+            !std::mem::replace(&mut q.signalled, true)
+        };
+        if wake {
+            match &self.wake {
+                #[cfg(unix)]
+                Wake::Socket(s) => {
+                    use std::io::Write;
+                    // WouldBlock means bytes are already waiting: a wake-up is due anyway.
+                    // Other errors mean the loop is gone, and nobody awaits the result.
+                    let _ = (&*s).write(&[1]);
+                }
+                Wake::Callback(cb) => Python::attach(|py| {
+                    // Fails only once the loop is closed: nobody awaits the result then.
+                    let _ = cb.call0(py);
+                }),
+            }
+        }
+    }
+}
+
+/// Where the async calls of one asyncio loop deliver their results. The
+/// Python side (`coldmailreseller._client`) makes one per loop and calls
+/// [`CompletionPort::drain`] on the loop's thread when woken; `drain`
+/// resolves every finished call's future at once.
+#[pyclass(frozen, module = "coldmailreseller._native")]
+struct CompletionPort {
+    inner: Arc<PortInner>,
+}
+
+#[pymethods]
+impl CompletionPort {
+    /// `wakeup_fd`: the write end of a socket pair (non-blocking, owned by the
+    /// port from now on) whose read end the loop watches; else `wakeup`, a
+    /// callable scheduling `drain` on the loop from any thread.
+    #[new]
+    #[pyo3(signature = (*, wakeup_fd=None, wakeup=None))]
+    fn new(wakeup_fd: Option<i32>, wakeup: Option<Py<PyAny>>) -> PyResult<Self> {
+        let wake = match (wakeup_fd, wakeup) {
+            #[cfg(unix)]
+            (Some(fd), None) => {
+                use std::os::fd::FromRawFd;
+                if fd < 0 {
+                    return Err(PyValueError::new_err("wakeup_fd must be a file descriptor"));
+                }
+                // SAFETY: the caller hands the descriptor over (`socket.detach()`); the port closes it.
+                let s = unsafe { std::os::unix::net::UnixStream::from_raw_fd(fd) };
+                s.set_nonblocking(true).map_err(|e| PyValueError::new_err(format!("wakeup_fd: {e}")))?;
+                Wake::Socket(s)
+            }
+            (None, Some(cb)) => Wake::Callback(cb),
+            _ => return Err(PyValueError::new_err("give exactly one of wakeup_fd (Unix) or wakeup")),
+        };
+        Ok(CompletionPort { inner: Arc::new(PortInner { queue: Mutex::new(PortQueue::default()), wake }) })
+    }
+
+    /// Resolve the futures of every call finished since the last drain (on
+    /// the loop's thread). A future already done (cancelled) is left alone.
+    /// Returns how many were resolved.
+    fn drain(&self, py: Python<'_>) -> PyResult<usize> {
+        let batch = {
+            let mut q = self.inner.queue.lock().map_err(|_| PyRuntimeError::new_err("completion queue poisoned"))?;
+            q.signalled = false;
+            std::mem::take(&mut q.done)
+        };
+        // Every future of the batch is settled even if one fails (the
+        // others would otherwise wait forever); the first failure is raised.
+        let mut n = 0;
+        let mut first_err = None;
+        for (fut, result) in batch {
+            match resolve(py, fut.bind(py), result) {
+                Ok(true) => n += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok(n),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        "CompletionPort()".into()
+    }
+}
+
+/// Settle one future with a call's outcome; `false` when it was already
+/// done (cancelled by its awaiter).
+fn resolve(py: Python<'_>, fut: &Bound<'_, PyAny>, result: cmr::Result<Value>) -> PyResult<bool> {
+    if fut.call_method0(pyo3::intern!(py, "done"))?.is_truthy()? {
+        return Ok(false);
+    }
+    match result.map_err(|e| to_pyerr(py, &e)).and_then(|v| to_py(py, &v)) {
+        Ok(v) => fut.call_method1(pyo3::intern!(py, "set_result"), (v,))?,
+        Err(e) => fut.call_method1(pyo3::intern!(py, "set_exception"), (e.into_value(py),))?,
+    };
+    Ok(true)
+}
+
+/// An async call in flight; `cancel()` drops it (its request with it).
+#[pyclass(frozen, module = "coldmailreseller._native")]
+struct PendingCall {
+    abort: tokio::task::AbortHandle,
+}
+
+#[pymethods]
+impl PendingCall {
+    fn cancel(&self) {
+        self.abort.abort();
+    }
+}
+
+/// Run `fut` on the runtime; its outcome resolves the asyncio future `py_fut` through `port`.
+fn submit<F>(port: &CompletionPort, py_fut: &Bound<'_, PyAny>, fut: F) -> PendingCall
+where
+    F: std::future::Future<Output = cmr::Result<Value>> + Send + 'static,
+{
+    let port = port.inner.clone();
+    let py_fut = py_fut.clone().unbind();
+    let handle = runtime().spawn(async move {
+        let out = cmr::error::catch_unwind(fut).await;
+        port.complete((py_fut, out));
+    });
+    PendingCall { abort: handle.abort_handle() }
 }
 
 /// Arguments arrive as JSON text (the Python layer builds them).
@@ -94,6 +401,10 @@ fn parse_json(what: &str, s: Option<&str>) -> PyResult<Value> {
         None => Ok(Value::Null),
         Some(s) => serde_json::from_str(s).map_err(|e| PyValueError::new_err(format!("{what} is not valid JSON: {e}"))),
     }
+}
+
+fn envelope_value(env: &cmr::models::Envelope) -> PyResult<Value> {
+    serde_json::to_value(env).map_err(|e| PyRuntimeError::new_err(format!("could not encode the envelope: {e}")))
 }
 
 fn to_json_text(v: &impl serde::Serialize) -> PyResult<String> {
@@ -105,7 +416,7 @@ fn to_json_text(v: &impl serde::Serialize) -> PyResult<String> {
 fn seconds(what: &str, s: Option<f64>) -> PyResult<Option<Duration>> {
     match s {
         None => Ok(None),
-        Some(v) => cmr::config::seconds(what, v).map(Some).map_err(|e| Python::with_gil(|py| to_pyerr(py, &e))),
+        Some(v) => cmr::config::seconds(what, v).map(Some).map_err(|e| Python::attach(|py| to_pyerr(py, &e))),
     }
 }
 
@@ -117,7 +428,7 @@ fn method(m: &str) -> PyResult<cmr::Method> {
 /// records the client's level lets through reach here, so the GIL is taken
 /// only when something is logged.
 struct PyLogSink {
-    logger: PyObject,
+    logger: Py<PyAny>,
 }
 
 impl cmr::LogSink for PyLogSink {
@@ -127,7 +438,7 @@ impl cmr::LogSink for PyLogSink {
             cmr::LogLevel::Info => 20,
             cmr::LogLevel::Warn | cmr::LogLevel::Off => 30,
         };
-        Python::with_gil(|py| {
+        Python::attach(|py| {
             let sent = (|| -> PyResult<()> {
                 let fields = pyo3::types::PyDict::new(py);
                 for (k, v) in &record.fields {
@@ -180,7 +491,7 @@ impl NativeClient {
         allow_insecure_http: bool,
         max_response_bytes: Option<usize>,
         log_level: Option<&str>,
-        logger: Option<PyObject>,
+        logger: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let mut b = cmr::Client::builder().sandbox(sandbox);
         if let Some(l) = log_level {
@@ -243,7 +554,7 @@ impl NativeClient {
             headers: headers.unwrap_or_default(),
         };
         // Checked now, so `with_options` itself raises on a bad value.
-        cmr::config::check_options(&options).map_err(|e| Python::with_gil(|py| to_pyerr(py, &e)))?;
+        cmr::config::check_options(&options).map_err(|e| Python::attach(|py| to_pyerr(py, &e)))?;
         Ok(NativeClient { inner: self.inner.with_options(options) })
     }
 
@@ -257,72 +568,76 @@ impl NativeClient {
         self.inner.is_sandbox()
     }
 
-    /// Call operation `op` (a route-table name) with camelCase JSON arguments;
-    /// blocks (without the GIL) and returns the JSON result.
-    #[pyo3(signature = (op, args_json=None))]
-    fn call(&self, py: Python<'_>, op: &str, args_json: Option<&str>) -> PyResult<String> {
-        let args = parse_json("args_json", args_json)?;
+    /// Call operation `op` (a route-table name) with camelCase arguments (a
+    /// dict of JSON-ready values); blocks (without the GIL) and returns the
+    /// result as plain Python values (dicts, lists, ...).
+    #[pyo3(signature = (op, args=None))]
+    fn call<'py>(&self, py: Python<'py>, op: &str, args: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        let args = args_value(args)?;
         let client = &self.inner;
         match block_interruptibly(py, cmr::error::catch_unwind(cmr::ops::call(client, op, args)))? {
-            Ok(v) => to_json_text(&v),
+            Ok(v) => to_py(py, &v),
             Err(e) => Err(to_pyerr(py, &e)),
         }
     }
 
-    /// [`NativeClient::call`] as an asyncio awaitable resolving to the JSON result.
-    #[pyo3(signature = (op, args_json=None))]
-    fn call_async<'py>(&self, py: Python<'py>, op: String, args_json: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        let args = parse_json("args_json", args_json)?;
+    /// [`NativeClient::call`] for asyncio: starts the call and returns at
+    /// once; `future` (of the running loop) is resolved through `port`.
+    #[pyo3(signature = (op, args, future, port))]
+    fn call_async(
+        &self,
+        op: &str,
+        args: Option<&Bound<'_, PyAny>>,
+        future: &Bound<'_, PyAny>,
+        port: &CompletionPort,
+    ) -> PyResult<PendingCall> {
+        let args = args_value(args)?;
         let client = self.inner.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            match cmr::error::catch_unwind(cmr::ops::call(&client, &op, args)).await {
-                Ok(v) => to_json_text(&v),
-                Err(e) => Err(err_in_future(e)),
-            }
-        })
+        let op = op.to_owned();
+        Ok(submit(port, future, async move { cmr::ops::call(&client, &op, args).await }))
     }
 
     /// Raw escape hatch: any method and path (relative to the base URL);
-    /// returns the decoded envelope `{status, message, data, actionId, ...}` as JSON.
-    #[pyo3(signature = (method, path, query=None, body_json=None))]
-    fn request(
+    /// returns the decoded envelope `{status, message, data, actionId, ...}`.
+    #[pyo3(signature = (method, path, query=None, body=None))]
+    fn request<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         method: &str,
         path: &str,
         query: Option<Vec<(String, String)>>,
-        body_json: Option<&str>,
-    ) -> PyResult<String> {
+        body: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let m = self::method(method)?;
-        let body = body_json.map(|b| parse_json("body_json", Some(b))).transpose()?;
+        let body = body.map(|b| from_py(b, 0)).transpose()?;
         let query = query.unwrap_or_default();
         let client = &self.inner;
         match block_interruptibly(py, cmr::error::catch_unwind(client.request(m, path, &query, body)))? {
-            Ok(env) => to_json_text(&env),
+            Ok(env) => to_py(py, &envelope_value(&env)?),
             Err(e) => Err(to_pyerr(py, &e)),
         }
     }
 
-    /// [`NativeClient::request`] as an asyncio awaitable.
-    #[pyo3(signature = (method, path, query=None, body_json=None))]
-    fn request_async<'py>(
+    /// [`NativeClient::request`] for asyncio (see [`NativeClient::call_async`]).
+    #[pyo3(signature = (method, path, query, body, future, port))]
+    #[allow(clippy::too_many_arguments)]
+    fn request_async(
         &self,
-        py: Python<'py>,
         method: &str,
         path: String,
         query: Option<Vec<(String, String)>>,
-        body_json: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        body: Option<&Bound<'_, PyAny>>,
+        future: &Bound<'_, PyAny>,
+        port: &CompletionPort,
+    ) -> PyResult<PendingCall> {
         let m = self::method(method)?;
-        let body = body_json.map(|b| parse_json("body_json", Some(b))).transpose()?;
+        let body = body.map(|b| from_py(b, 0)).transpose()?;
         let query = query.unwrap_or_default();
         let client = self.inner.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            match cmr::error::catch_unwind(client.request(m, &path, &query, body)).await {
-                Ok(env) => to_json_text(&env),
-                Err(e) => Err(err_in_future(e)),
-            }
-        })
+        Ok(submit(port, future, async move {
+            let env = client.request(m, &path, &query, body).await?;
+            serde_json::to_value(&env).map_err(|e| cmr::Error::new(cmr::ErrorKind::Decode, format!("could not encode the envelope: {e}")))
+        }))
     }
 
     fn __repr__(&self) -> String {
@@ -468,7 +783,7 @@ impl Sandbox {
             opts.wallet_balance = b;
         }
         let sb = py
-            .allow_threads(|| runtime().block_on(cmr_sandbox::Sandbox::start(opts)))
+            .detach(|| runtime().block_on(cmr_sandbox::Sandbox::start(opts)))
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         Ok(Sandbox { base_url: sb.base_url(), url: sb.url(), api_key: sb.api_key().to_string(), inner: Mutex::new(Some(sb)) })
     }
@@ -506,7 +821,7 @@ impl Sandbox {
     fn stop(&self, py: Python<'_>) -> PyResult<()> {
         let taken = self.inner.lock().map_err(|_| PyRuntimeError::new_err("sandbox lock poisoned"))?.take();
         if let Some(sb) = taken {
-            py.allow_threads(|| runtime().block_on(sb.shutdown()));
+            py.detach(|| runtime().block_on(sb.shutdown()));
         }
         Ok(())
     }
@@ -520,6 +835,8 @@ impl Sandbox {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
     m.add_class::<Sandbox>()?;
+    m.add_class::<CompletionPort>()?;
+    m.add_class::<PendingCall>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(is_paginated, m)?)?;
     m.add_function(wrap_pyfunction!(webhook_verify, m)?)?;

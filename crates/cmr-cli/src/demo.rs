@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::sync::mpsc;
 
 use cmr::models::*;
@@ -44,8 +44,7 @@ async fn receive(State(r): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes
 
 struct Demo {
     client: cmr::Client,
-    http: reqwest::Client,
-    control: String,
+    control: cmr_sandbox::Control,
     events: mpsc::UnboundedReceiver<WebhookEvent>,
     received: Vec<WebhookEvent>,
     step: usize,
@@ -67,27 +66,10 @@ impl Demo {
         println!("\n==> {}. {title}", self.step);
     }
 
-    async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> CliResult<Value> {
-        let url = format!("{}/__sandbox{path}", self.control);
-        let resp = self
-            .http
-            .request(method.clone(), &url)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| failed(format!("sandbox control {method} {path} failed: {e}")))?;
-        let status = resp.status();
-        let text = resp.text().await.unwrap_or_default();
-        if !status.is_success() {
-            return Err(failed(format!("sandbox control {method} {path} answered {status}: {text}")));
-        }
-        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
     /// Advance the virtual clock; the sandbox delivers due webhooks before answering.
     async fn advance(&mut self, seconds: u64) -> CliResult<Vec<WebhookEvent>> {
         println!("    advancing the sandbox clock by {seconds}s ...");
-        self.control(reqwest::Method::POST, "/clock/advance", json!({ "seconds": seconds })).await?;
+        self.control.advance(seconds as f64).await.map_err(|e| failed(format!("sandbox clock advance failed: {e}")))?;
         let mut new = Vec::new();
         while let Ok(ev) = self.events.try_recv() {
             new.push(ev);
@@ -154,8 +136,7 @@ pub async fn run() -> CliResult<()> {
         .build()?;
     let mut d = Demo {
         client,
-        http: cmr::http::client(),
-        control: sb.url().to_string(),
+        control: sb.control(),
         events: rx,
         received: Vec::new(),
         step: 0,
@@ -178,7 +159,7 @@ async fn lifecycle(d: &mut Demo, sb: &cmr_sandbox::Sandbox, hook_url: &str) -> C
     d.step("Start the sandbox and a local webhook receiver");
     println!("    API:              {}", sb.base_url());
     println!("    webhook receiver: {hook_url} (verifies cmr-x-signature with cmr::webhooks::construct_event)");
-    d.control(reqwest::Method::PUT, "/wallet", json!({ "balance": 500.0 })).await?;
+    d.control.set_wallet(500.0).map_err(|e| failed(format!("sandbox wallet: {e}")))?;
     let wallet = d.client.wallet().get().await.during("read the wallet")?;
     println!("    wallet balance:   {}", wallet.balance.map_or("?".into(), |b| format!("{b:.2}")));
 

@@ -90,8 +90,7 @@ async fn connect(g: &Global, rps: Option<f64>) -> CliResult<(cmr::Client, Option
         let s = cmr_sandbox::Sandbox::start(cmr_sandbox::SandboxOptions { port: 0, ..Default::default() })
             .await
             .map_err(|e| failed(format!("could not start the embedded sandbox: {e}")))?;
-        let http = cmr::http::client();
-        let _ = http.post(format!("{}/__sandbox/seed", s.url())).send().await;
+        s.control().seed();
         b = b.api_key(s.api_key()).base_url(s.base_url());
         sb = Some(s);
     } else {

@@ -13,24 +13,32 @@ pub fn print(op: &str, v: &Value, json: bool) {
     }
 }
 
-/// Preferred columns per operation (others fall back to the first scalar fields).
+/// The model an operation's rows are: its result type from the route table,
+/// without `Page<..>`, `Vec<..>` or `Option<..>` (`Page<User>` -> `User`).
+fn row_type(op: &str) -> &'static str {
+    let mut t = cmr::routes::signature(op).map_or("", |s| s.response);
+    for wrapper in ["Page<", "Vec<", "Option<"] {
+        if let Some(inner) = t.strip_prefix(wrapper).and_then(|r| r.strip_suffix('>')) {
+            t = inner;
+        }
+    }
+    t
+}
+
+/// Preferred columns per row model (others fall back to the first scalar fields).
 fn columns_for(op: &str) -> &'static [&'static str] {
-    match op {
-        "users.list" | "users.get" | "users.create" => &["id", "email", "company", "firstName", "lastName", "country", "createdAt"],
-        "geo.countries" | "geo.states" => &["name", "code"],
-        "domains.list" => &["domainId", "domainName", "status", "expiryDate", "autoRenew", "subscriptionId"],
-        "domains.suggest" | "domains.check_availability" => &["domain", "available", "price", "renewalPrice", "currency", "reason"],
-        "domains.renewal_price" | "domains.renew" => &["domainName", "years", "renewalPrice", "expireOn", "autoRenew", "error"],
-        "domains.toggle_auto_renew" => &["domainName", "domain", "autoRenew", "error"],
-        "dns.list" | "dns.add" => &["recordId", "host", "recordType", "value", "priority", "ttl"],
-        "mailboxes.list_all" | "mailboxes.list" | "mailboxes.get" => {
-            &["mailboxId", "email", "status", "domain", "serviceProvider", "firstName", "lastName", "subscriptionId"]
-        }
-        "subscriptions.list" => {
-            &["subscriptionId", "domain", "subscriptionStatus", "totalMailboxQuantity", "autoRenew", "periodEnd", "userId"]
-        }
-        "prewarmup.list" | "prewarmup.sandbox_list" => &["domain", "serviceProvider", "purchasePrice", "renewalPrice", "preWarmedUpMailboxes"],
-        "exports.list_credentials" => &["app", "connected", "credentials"],
+    match row_type(op) {
+        "User" => &["id", "email", "company", "firstName", "lastName", "country", "createdAt"],
+        "Country" | "State" => &["name", "code"],
+        "Domain" => &["domainId", "domainName", "status", "expiryDate", "autoRenew", "subscriptionId"],
+        "DomainAvailability" => &["domain", "available", "price", "renewalPrice", "currency", "reason"],
+        "DomainRenewalItem" | "DomainRenewResult" => &["domainName", "years", "renewalPrice", "expireOn", "autoRenew", "error"],
+        "DomainAutoRenew" => &["domainName", "domain", "autoRenew", "error"],
+        "DnsRecords" | "DnsRecord" => &["recordId", "host", "recordType", "value", "priority", "ttl"],
+        "Mailbox" => &["mailboxId", "email", "status", "domain", "serviceProvider", "firstName", "lastName", "subscriptionId"],
+        "Subscription" => &["subscriptionId", "domain", "subscriptionStatus", "totalMailboxQuantity", "autoRenew", "periodEnd", "userId"],
+        "PrewarmupDomain" => &["domain", "serviceProvider", "purchasePrice", "renewalPrice", "preWarmedUpMailboxes"],
+        "PlatformConnection" => &["app", "connected", "credentials"],
         _ => &[],
     }
 }
@@ -155,5 +163,21 @@ pub fn human(op: &str, v: &Value) -> String {
         }
         Value::Null => "ok\n".to_string(),
         other => format!("{}\n", cell(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_come_from_the_result_type_in_the_route_table() {
+        assert_eq!(row_type("users.list"), "User");
+        assert_eq!(row_type("dns.find"), "DnsRecord");
+        assert_eq!(columns_for("users.list"), columns_for("users.get"));
+        assert_eq!(columns_for("prewarmup.sandbox_list"), columns_for("prewarmup.list"));
+        assert_eq!(columns_for("mailboxes.list_all")[0], "mailboxId");
+        assert!(columns_for("wallet.get").is_empty());
+        assert!(columns_for("no.such_op").is_empty());
     }
 }

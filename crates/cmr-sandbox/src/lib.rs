@@ -23,11 +23,15 @@ mod clock;
 mod control;
 mod persist;
 mod pricing;
+mod reply;
+mod seed;
 mod server;
 mod state;
 mod webhooks;
 
+pub use control::{ClockState, ConfigPatch, Control, ControlError, SandboxConfig, Seeded, WebhookEvent, MAX_ADVANCE_SECONDS};
 pub use pricing::*;
+pub use state::{DeliveryRec, Fault, FaultKind, RequestLog};
 
 /// The partner key the sandbox accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "cmr_test_key";
@@ -151,6 +155,12 @@ impl Sandbox {
     /// The accepted partner key.
     pub fn api_key(&self) -> &str {
         &self.shared.api_key
+    }
+    /// Typed control of this sandbox: reset, seed, wallet, clock, webhooks,
+    /// config, faults, request log (the same operations as the HTTP control
+    /// API under `/__sandbox`, without HTTP).
+    pub fn control(&self) -> Control {
+        Control::new(self.shared.clone())
     }
     /// The webhook signing secret now in force.
     pub fn webhook_secret(&self) -> String {

@@ -21,6 +21,13 @@ pub fn new_id() -> String {
     (0..28).map(|_| ID_ALPHABET[rng.gen_range(0..ID_ALPHABET.len())] as char).collect()
 }
 
+/// A 14-character mailbox password (no look-alike characters).
+pub fn random_password() -> String {
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789$#!";
+    let mut rng = rand::thread_rng();
+    (0..14).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+}
+
 /// `ACT_<uuid v4>`.
 pub fn new_action_id() -> String {
     let b: [u8; 16] = rand::thread_rng().gen();
@@ -92,6 +99,23 @@ impl MailboxRec {
     pub fn email(&self) -> String {
         format!("{}@{}", self.username, self.domain)
     }
+}
+
+/// What [`World::add_mailbox`] needs to build a mailbox record.
+pub struct MailboxSpec<'a> {
+    pub user_id: &'a str,
+    pub domain_id: &'a str,
+    pub domain: &'a str,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub profile_picture: Option<String>,
+    pub on_warmup: bool,
+    pub status: &'a str,
+    pub subscription_id: Option<String>,
+    pub order_id: Option<String>,
+    pub service_provider: &'a str,
+    pub is_admin: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -214,7 +238,7 @@ pub enum TaskKind {
     PrewarmupDeliver { order_id: String },
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryRec {
     pub attempt: u32,
@@ -297,6 +321,55 @@ impl World {
             _ => {}
         }
     }
+    /// Start an ACTIVE monthly subscription for one domain at `at`: the one
+    /// place a subscription record is built. Returns its id.
+    pub fn add_subscription(&mut self, user_id: &str, domain_id: &str, domain: &str, service_provider: &str, auto_renew: bool, at: i64) -> String {
+        let id = new_id();
+        let seq = self.next_seq();
+        let rec = SubRec {
+            seq,
+            subscription_id: id.clone(),
+            user_id: user_id.to_string(),
+            domain_id: domain_id.to_string(),
+            domain: domain.to_string(),
+            status: "ACTIVE".into(),
+            service_provider: service_provider.to_string(),
+            price_per_mailbox: crate::pricing::MAILBOX_PRICE_PER_MONTH,
+            period_start_ms: at,
+            period_end_ms: clock::add_months(at, 1),
+            auto_renew,
+            created_ms: at,
+        };
+        self.subscriptions.insert(id.clone(), rec);
+        id
+    }
+    /// Create a mailbox at `at` with a fresh password: the one place a
+    /// mailbox record is built. Returns its id.
+    pub fn add_mailbox(&mut self, m: MailboxSpec<'_>, at: i64) -> String {
+        let id = new_id();
+        let seq = self.next_seq();
+        let rec = MailboxRec {
+            seq,
+            mailbox_id: id.clone(),
+            user_id: m.user_id.to_string(),
+            domain_id: m.domain_id.to_string(),
+            domain: m.domain.to_string(),
+            username: m.username,
+            first_name: m.first_name,
+            last_name: m.last_name,
+            profile_picture: m.profile_picture,
+            on_warmup: m.on_warmup,
+            status: m.status.to_string(),
+            subscription_id: m.subscription_id,
+            order_id: m.order_id,
+            service_provider: m.service_provider.to_string(),
+            password: random_password(),
+            is_admin: m.is_admin,
+            created_ms: at,
+        };
+        self.mailboxes.insert(id.clone(), rec);
+        id
+    }
     pub fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq
@@ -347,7 +420,7 @@ pub struct Config {
     pub max_batch: usize,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Fault {
     #[serde(default)]
@@ -399,7 +472,7 @@ impl FaultKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestLog {
     pub method: String,

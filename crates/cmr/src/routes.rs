@@ -5,9 +5,13 @@
 //! here is fixed everywhere. Paths are relative to the base URL
 //! (`https://customers.coldmailreseller.com/api/v1/integration`).
 //!
-//! `confirmed: false` marks a route whose path (or method) the reference
-//! (`shared/cmr-api`) does not know; the value here is our most plausible
-//! choice, and `note` says why. `docs/routes.md` lists the same table. Use
+//! Each route carries its operation's whole [`Signature`] (arguments, request
+//! model, result, pagination) and its [`Provenance`]: `Docs` when a page of the
+//! API docs shows the method and path, `Guide` when only the integration guide
+//! does, `Guessed` when the reference (`shared/cmr-api`) does not know the
+//! path or the method and the value here is our most plausible choice; `note`
+//! says which. [`COMPOSITE`] lists the operations built from several calls,
+//! with the same signature fields. `docs/routes.md` lists both tables. Use
 //! `client.request(...)` to reach a path we have wrong.
 
 /// HTTP method of a route.
@@ -54,6 +58,93 @@ pub enum BodyKind {
     Multipart,
 }
 
+/// How sure we are of a route's method and path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Provenance {
+    /// A page of the API documentation shows the method and the path.
+    Docs,
+    /// Only the integration guide shows them (no docs page stored).
+    Guide,
+    /// Neither shows both: the method or the path is our most plausible guess.
+    Guessed,
+}
+
+impl Provenance {
+    /// `docs`, `guide` or `guessed` (the spec's `x-provenance`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provenance::Docs => "docs",
+            Provenance::Guide => "guide",
+            Provenance::Guessed => "guessed",
+        }
+    }
+}
+
+/// How the operation registry ([`crate::ops::call`]) reads one argument
+/// from the JSON arguments and passes it to the typed core method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A required string (`&str`).
+    Str,
+    /// An optional string (`Option<&str>`).
+    OptStr,
+    /// The request model: every argument not named by another [`Arg`] of
+    /// the operation, as the model type named here (`&T`). On the wire it
+    /// is the body itself, or, when the [`Arg`] has a name, the value of
+    /// that one body field (`mailboxes.update` sends `{mailboxData: {...}}`).
+    Model(&'static str),
+    /// A required JSON value of this Rust type (`&T`).
+    Json(&'static str),
+    /// An optional JSON value of this Rust type (`Option<&T>`).
+    OptJson(&'static str),
+    /// An optional JSON value, its `Default` when absent (`&T`).
+    JsonOrDefault(&'static str),
+    /// A string enum given in any case (upper-cased, then parsed: `&T`).
+    UpperEnum(&'static str),
+}
+
+/// One argument of an operation, in the order of the core method's parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arg {
+    /// Its camelCase name in the JSON arguments (and on the wire, when the
+    /// route sends it as a query parameter or body field). For
+    /// [`ArgKind::Model`], empty, or the body field that wraps the model.
+    pub name: &'static str,
+    pub kind: ArgKind,
+}
+
+/// An operation's signature: what it takes and what it gives back. The same
+/// shape for a [`Route`] and a [`Composite`], so generators read both alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signature {
+    /// Arguments, in the order of the core method's parameters.
+    pub args: &'static [Arg],
+    /// Rust type of the result (`User`, `Vec<Domain>`, `Page<User>`, `Option<User>`).
+    pub response: &'static str,
+    /// Rust type the answer's `data` is decoded as, when the core reshapes
+    /// it into the result (`geo.countries`: a `name -> code` map becomes a
+    /// list); `None` when `data` is the result (or, for [`Ack`], unused).
+    ///
+    /// [`Ack`]: crate::models::Ack
+    pub data: Option<&'static str>,
+    /// For a paginated operation, the key of the items array in the
+    /// answer's `data` (`"users"`); `None` when the operation is not paginated.
+    pub paginated: Option<&'static str>,
+}
+
+impl Signature {
+    /// The request model's type name, if the operation takes one.
+    pub fn request(&self) -> Option<&'static str> {
+        self.args.iter().find_map(|a| match a.kind {
+            ArgKind::Model(t) => Some(t),
+            _ => None,
+        })
+    }
+    pub fn is_paginated(&self) -> bool {
+        self.paginated.is_some()
+    }
+}
+
 /// One API operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
@@ -68,14 +159,46 @@ pub struct Route {
     pub body: BodyKind,
     /// Does the operation start asynchronous work (an `actionId`, a webhook later)?
     pub asynchronous: bool,
-    /// Is method + path confirmed by the reference?
-    pub confirmed: bool,
+    /// Arguments and result.
+    pub sig: Signature,
+    /// Where the method and path come from.
+    pub provenance: Provenance,
     /// Where the route comes from, or why this path was chosen.
     pub note: &'static str,
 }
 
+/// An operation composed of several calls (a lookup after a write that may
+/// have been applied, or a bulk helper): no route of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Composite {
+    pub op: &'static str,
+    pub sig: Signature,
+    /// The operations it calls.
+    pub uses: &'static [&'static str],
+    pub note: &'static str,
+}
+
+/// The argument and schema rules shared by [`routes!`] and [`composites!`].
+macro_rules! arg {
+    (@arg s $n:literal) => { Arg { name: $n, kind: ArgKind::Str } };
+    (@arg opt_s $n:literal) => { Arg { name: $n, kind: ArgKind::OptStr } };
+    (@arg model $t:ty) => { Arg { name: "", kind: ArgKind::Model(stringify!($t)) } };
+    (@arg model $key:literal : $t:ty) => { Arg { name: $key, kind: ArgKind::Model(stringify!($t)) } };
+    (@arg json $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::Json(stringify!($t)) } };
+    (@arg opt_json $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::OptJson(stringify!($t)) } };
+    (@arg json_or_default $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::JsonOrDefault(stringify!($t)) } };
+    (@arg upper_enum $n:literal : $t:ty) => { Arg { name: $n, kind: ArgKind::UpperEnum(stringify!($t)) } };
+    (@schema $g:ident s $n:literal) => { $g.subschema_for::<String>() };
+    (@schema $g:ident opt_s $n:literal) => { $g.subschema_for::<String>() };
+    (@schema $g:ident model $t:ty) => { $g.subschema_for::<$t>() };
+    (@schema $g:ident model $key:literal : $t:ty) => { $g.subschema_for::<$t>() };
+    (@schema $g:ident $k:ident $n:literal : $t:ty) => { $g.subschema_for::<$t>() };
+}
+
 macro_rules! routes {
-    ($( $konst:ident = $op:literal, $method:ident $path:literal, query [$($q:literal),*], $body:ident, async $async_:literal, confirmed $conf:literal, $note:literal; )*) => {
+    ($( $konst:ident = $op:literal, $method:ident $path:literal, query [$($q:literal),*], $body:ident, async $async_:literal,
+        args [$(($($arg:tt)*)),*], returns $resp:ty $(, data $data:ty)?, paginated $pag:tt,
+        $prov:ident, $note:literal; )*) => {
         $(
             #[doc = concat!("`", $op, "`: ", stringify!($method), " `", $path, "`. ", $note)]
             pub const $konst: Route = Route {
@@ -85,141 +208,290 @@ macro_rules! routes {
                 query: &[$($q),*],
                 body: BodyKind::$body,
                 asynchronous: $async_,
-                confirmed: $conf,
+                sig: Signature {
+                    args: &[$(arg!(@arg $($arg)*)),*],
+                    response: stringify!($resp),
+                    data: routes!(@data $($data)?),
+                    paginated: routes!(@pag $pag),
+                },
+                provenance: Provenance::$prov,
                 note: $note,
             };
         )*
         /// Every route, in reference order.
         pub const ALL: &[Route] = &[$($konst),*];
+
+        /// The JSON Schemas of a route's arguments (in [`Signature::args`]
+        /// order) and of its result, as the Rust types declare them.
+        #[cfg(feature = "schema")]
+        fn route_schemas(op: &str, g: &mut schemars::SchemaGenerator) -> Option<OpSchemas> {
+            #[allow(unused_imports)]
+            use crate::models::*;
+            #[allow(unused_imports)]
+            use std::collections::BTreeMap;
+            match op {
+                $( $op => Some(OpSchemas {
+                    args: vec![$(arg!(@schema g $($arg)*)),*],
+                    response: g.subschema_for::<$resp>(),
+                    data: routes!(@data_schema g $($data)?),
+                }), )*
+                _ => None,
+            }
+        }
     };
+    (@data) => { None };
+    (@data $t:ty) => { Some(stringify!($t)) };
+    (@data_schema $g:ident) => { None };
+    (@data_schema $g:ident $t:ty) => { Some($g.subschema_for::<$t>()) };
+    (@pag none) => { None };
+    (@pag $key:literal) => { Some($key) };
+}
+
+macro_rules! composites {
+    ($( $op:literal, args [$(($($arg:tt)*)),*], returns $resp:ty, uses [$($u:literal),*], $note:literal; )*) => {
+        /// Operations composed of several routes: lookups after a write that
+        /// may have been applied, and bulk helpers.
+        pub const COMPOSITE: &[Composite] = &[$(
+            Composite {
+                op: $op,
+                sig: Signature { args: &[$(arg!(@arg $($arg)*)),*], response: stringify!($resp), data: None, paginated: None },
+                uses: &[$($u),*],
+                note: $note,
+            },
+        )*];
+
+        #[cfg(feature = "schema")]
+        fn composite_schemas(op: &str, g: &mut schemars::SchemaGenerator) -> Option<OpSchemas> {
+            #[allow(unused_imports)]
+            use crate::models::*;
+            #[allow(unused_imports)]
+            use std::collections::BTreeMap;
+            match op {
+                $( $op => Some(OpSchemas { args: vec![$(arg!(@schema g $($arg)*)),*], response: g.subschema_for::<$resp>(), data: None }), )*
+                _ => None,
+            }
+        }
+    };
+}
+
+/// JSON Schemas of one operation (feature `schema`): its arguments, in
+/// [`Signature::args`] order, and its result.
+#[cfg(feature = "schema")]
+#[derive(Debug, Clone)]
+pub struct OpSchemas {
+    pub args: Vec<schemars::Schema>,
+    pub response: schemars::Schema,
+    /// The schema of the answer's `data`, when [`Signature::data`] names a type.
+    pub data: Option<schemars::Schema>,
+}
+
+/// The JSON Schemas of any operation, route or composite (feature `schema`).
+/// Named types become `$ref`s into the generator's definitions.
+#[cfg(feature = "schema")]
+pub fn schemas(op: &str, g: &mut schemars::SchemaGenerator) -> Option<OpSchemas> {
+    route_schemas(op, g).or_else(|| composite_schemas(op, g))
 }
 
 routes! {
     // --- Users ---------------------------------------------------------------
-    USERS_LIST = "users.list", Get "/users/list", query ["page", "limit", "search"], None, async false, confirmed true,
-        "Path from the guide; query names not captured: page/limit/search chosen (generic pagination rule).";
-    USERS_GET = "users.get", Get "/users", query ["userId"], None, async false, confirmed true,
-        "Path from the guide.";
-    USERS_CREATE = "users.create", Post "/users", query [], Json, async false, confirmed true,
-        "Docs.";
-    USERS_UPDATE = "users.update", Put "/users", query ["userId"], Json, async false, confirmed true,
-        "Docs.";
-    USERS_DELETE = "users.delete", Delete "/users", query ["userId"], None, async false, confirmed true,
-        "Docs.";
+    USERS_LIST = "users.list", Get "/users/list", query ["page", "limit", "search"], None, async false,
+        args [(model ListUsersParams)], returns Page<User>, paginated "users",
+        Guide, "Path from the guide; query names not captured: page/limit/search chosen (generic pagination rule).";
+    USERS_GET = "users.get", Get "/users", query ["userId"], None, async false,
+        args [(s "userId")], returns User, paginated none,
+        Guide, "Path from the guide.";
+    USERS_CREATE = "users.create", Post "/users", query [], Json, async false,
+        args [(model CreateUser)], returns User, paginated none,
+        Docs, "Docs.";
+    USERS_UPDATE = "users.update", Put "/users", query ["userId"], Json, async false,
+        args [(s "userId"), (model UpdateUser)], returns Ack, paginated none,
+        Docs, "Docs.";
+    USERS_DELETE = "users.delete", Delete "/users", query ["userId"], None, async false,
+        args [(s "userId")], returns Ack, paginated none,
+        Docs, "Docs.";
 
     // --- Geo -----------------------------------------------------------------
-    GEO_COUNTRIES = "geo.countries", Get "/geo/countries", query [], None, async false, confirmed true,
-        "Guide.";
-    GEO_STATES = "geo.states", Get "/geo/states", query ["countryCode"], None, async false, confirmed true,
-        "Guide.";
+    GEO_COUNTRIES = "geo.countries", Get "/geo/countries", query [], None, async false,
+        args [], returns Vec<Country>, data BTreeMap<String, String>, paginated none,
+        Guide, "Guide.";
+    GEO_STATES = "geo.states", Get "/geo/states", query ["countryCode"], None, async false,
+        args [(s "countryCode")], returns Vec<State>, data BTreeMap<String, String>, paginated none,
+        Guide, "Guide.";
 
     // --- Domains -------------------------------------------------------------
-    DOMAINS_LIST = "domains.list", Get "/domains/by-user", query ["userId"], None, async false, confirmed true,
-        "Guide. A wrong userId answers an empty list, not 404.";
-    DOMAINS_SUGGEST = "domains.suggest", Post "/domains/suggest", query ["userId"], Json, async false, confirmed false,
-        "UNCONFIRMED: 'Suggest Available Domains' (POST) has no stored page; path chosen by analogy.";
-    DOMAINS_CHECK_AVAILABILITY = "domains.check_availability", Post "/domains/availability", query ["userId"], Json, async false, confirmed false,
-        "UNCONFIRMED: 'Get Single Available Domain' (POST) has no stored page; path chosen by analogy.";
-    DOMAINS_CHECK_WORKSPACE = "domains.check_workspace", Post "/domains/check-workspace", query ["userId"], Json, async false, confirmed false,
-        "UNCONFIRMED: 'Check If Workspace Exists' (POST), navigation only.";
-    DOMAINS_ADD_FORWARDING = "domains.add_forwarding", Post "/domains/forwarding", query ["userId"], Json, async true, confirmed false,
-        "UNCONFIRMED: 'Add domain forwarding' (POST), no stored content. Asynchronous per guide.";
-    DOMAINS_ADD_EMAIL_FORWARDING = "domains.add_email_forwarding", Post "/domains/email-forwarding", query ["userId"], Json, async true, confirmed false,
-        "UNCONFIRMED: 'Add email forwarding' (POST), navigation only. Needs ACTIVE mailboxes (guide).";
-    DOMAINS_ADD_GOOGLE_CLIENT_ID = "domains.add_google_client_id", Post "/domains/google-client-id", query ["userId"], Json, async false, confirmed false,
-        "UNCONFIRMED: 'Add Google Client ID to Domain' (POST), no stored content.";
-    DOMAINS_REMOVE = "domains.remove", Delete "/domains/remove", query ["userId"], Json, async true, confirmed false,
-        "UNCONFIRMED: 'Remove domains' (DELETE); body {domains} chosen to mirror DELETE /mailboxes/remove.";
-    DOMAINS_RENEWAL_PRICE = "domains.renewal_price", Post "/domains/renewal-price", query [], Json, async false, confirmed true,
-        "Docs. userId travels in the body.";
-    DOMAINS_RENEW = "domains.renew", Post "/domains/renew", query [], Json, async true, confirmed true,
-        "Docs (path from the page header); body inferred from the pricing call: userId, domains, years.";
-    DOMAINS_TOGGLE_AUTO_RENEW = "domains.toggle_auto_renew", Patch "/domains/toggle-auto-renew", query [], Json, async false, confirmed true,
-        "Docs (curl says PATCH; one menu says POST: PATCH chosen).";
+    DOMAINS_LIST = "domains.list", Get "/domains/by-user", query ["userId"], None, async false,
+        args [(s "userId")], returns Vec<Domain>, paginated none,
+        Guide, "Guide. A wrong userId answers an empty list, not 404.";
+    DOMAINS_SUGGEST = "domains.suggest", Post "/domains/suggest", query ["userId"], Json, async false,
+        args [(s "userId"), (model SuggestDomains)], returns Vec<DomainAvailability>, paginated none,
+        Guessed, "UNCONFIRMED: 'Suggest Available Domains' (POST) has no stored page; path chosen by analogy.";
+    DOMAINS_CHECK_AVAILABILITY = "domains.check_availability", Post "/domains/availability", query ["userId"], Json, async false,
+        args [(s "userId"), (s "domain")], returns DomainAvailability, paginated none,
+        Guessed, "UNCONFIRMED: 'Get Single Available Domain' (POST) has no stored page; path chosen by analogy.";
+    DOMAINS_CHECK_WORKSPACE = "domains.check_workspace", Post "/domains/check-workspace", query ["userId"], Json, async false,
+        args [(s "userId"), (model CheckWorkspace)], returns WorkspaceCheck, paginated none,
+        Guessed, "UNCONFIRMED: 'Check If Workspace Exists' (POST), navigation only.";
+    DOMAINS_ADD_FORWARDING = "domains.add_forwarding", Post "/domains/forwarding", query ["userId"], Json, async true,
+        args [(s "userId"), (model DomainForwarding)], returns Ack, paginated none,
+        Guessed, "UNCONFIRMED: 'Add domain forwarding' (POST), no stored content. Asynchronous per guide.";
+    DOMAINS_ADD_EMAIL_FORWARDING = "domains.add_email_forwarding", Post "/domains/email-forwarding", query ["userId"], Json, async true,
+        args [(s "userId"), (model EmailForwarding)], returns Ack, paginated none,
+        Guessed, "UNCONFIRMED: 'Add email forwarding' (POST), navigation only. Needs ACTIVE mailboxes (guide).";
+    DOMAINS_ADD_GOOGLE_CLIENT_ID = "domains.add_google_client_id", Post "/domains/google-client-id", query ["userId"], Json, async false,
+        args [(s "userId"), (model GoogleClientId)], returns Ack, paginated none,
+        Guessed, "UNCONFIRMED: 'Add Google Client ID to Domain' (POST), no stored content.";
+    DOMAINS_REMOVE = "domains.remove", Delete "/domains/remove", query ["userId"], Json, async true,
+        args [(s "userId"), (json "domains": Vec<String>)], returns Ack, paginated none,
+        Guessed, "UNCONFIRMED: 'Remove domains' (DELETE); body {domains} chosen to mirror DELETE /mailboxes/remove.";
+    DOMAINS_RENEWAL_PRICE = "domains.renewal_price", Post "/domains/renewal-price", query [], Json, async false,
+        args [(model DomainRenewal)], returns Vec<DomainRenewalItem>, paginated none,
+        Docs, "Docs. userId travels in the body.";
+    DOMAINS_RENEW = "domains.renew", Post "/domains/renew", query [], Json, async true,
+        args [(model DomainRenewal)], returns DomainRenewResult, data Vec<DomainRenewalItem>, paginated none,
+        Docs, "Docs (path from the page header); body inferred from the pricing call: userId, domains, years.";
+    DOMAINS_TOGGLE_AUTO_RENEW = "domains.toggle_auto_renew", Patch "/domains/toggle-auto-renew", query [], Json, async false,
+        args [(model ToggleDomainAutoRenew)], returns Vec<DomainAutoRenew>, paginated none,
+        Docs, "Docs (curl says PATCH; one menu says POST: PATCH chosen).";
 
     // --- DNS -----------------------------------------------------------------
-    DNS_LIST = "dns.list", Get "/dns", query ["userId", "domain"], None, async false, confirmed true,
-        "Guide.";
-    DNS_ADD = "dns.add", Post "/dns", query ["userId"], Json, async false, confirmed true,
-        "Docs (body) and guide (path).";
-    DNS_UPDATE = "dns.update", Put "/dns", query ["userId"], Json, async false, confirmed true,
-        "Guide. The body carries recordId and the complete record.";
-    DNS_DELETE = "dns.delete", Delete "/dns", query ["userId", "recordId"], None, async false, confirmed true,
-        "Guide.";
+    DNS_LIST = "dns.list", Get "/dns", query ["userId", "domain"], None, async false,
+        args [(s "userId"), (s "domain")], returns DnsRecords, paginated none,
+        Guide, "Guide.";
+    DNS_ADD = "dns.add", Post "/dns", query ["userId"], Json, async false,
+        args [(s "userId"), (model AddDnsRecords)], returns Vec<DnsRecord>, paginated none,
+        Guide, "Docs (body) and guide (path).";
+    DNS_UPDATE = "dns.update", Put "/dns", query ["userId"], Json, async false,
+        args [(s "userId"), (model UpdateDnsRecord)], returns Ack, paginated none,
+        Guide, "Guide. The body carries recordId and the complete record.";
+    DNS_DELETE = "dns.delete", Delete "/dns", query ["userId", "recordId"], None, async false,
+        args [(s "userId"), (s "recordId")], returns Ack, paginated none,
+        Guide, "Guide.";
 
     // --- Orders --------------------------------------------------------------
-    ORDERS_CREATE = "orders.create", Post "/orders/json", query ["userId"], Json, async true, confirmed true,
-        "Docs and guide ('Creates order json').";
-    ORDERS_CREATE_MULTIPART = "orders.create_multipart", Post "/orders", query ["userId"], Multipart, async true, confirmed false,
-        "UNCONFIRMED: 'Create Order' (multipart/form-data); curl beyond the stored text, POST /orders chosen as the reference suggests.";
-    ORDERS_ORDER_MAILBOXES = "orders.order_mailboxes", Post "/orders/create-mailbox-order/json", query ["userId"], Json, async true, confirmed true,
-        "Docs and guide ('Order mailboxes (json)').";
-    ORDERS_ADD_MAILBOXES_TO_SUBSCRIPTION = "orders.add_mailboxes_to_subscription", Post "/orders/add-mailboxes", query ["userId"], Multipart, async true, confirmed false,
-        "UNCONFIRMED and DEPRECATED upstream: 'Add mailboxes to a subscription' (multipart); use orders.order_mailboxes.";
-    ORDERS_PROCESS = "orders.process", Post "/orders/process", query ["userId"], Json, async true, confirmed false,
-        "UNCONFIRMED: 'Process the Order' (POST), no stored content; body {orderId} chosen.";
-    ORDERS_STATUS = "orders.status", Get "/orders/status", query ["userId", "orderId"], None, async false, confirmed true,
-        "Guide (Quick Start).";
-    ORDERS_GET = "orders.get", Get "/orders/details", query ["userId", "orderId"], None, async false, confirmed false,
-        "UNCONFIRMED: 'Get Order Details' (GET), no stored content.";
+    ORDERS_CREATE = "orders.create", Post "/orders/json", query ["userId"], Json, async true,
+        args [(s "userId"), (model CreateOrder)], returns OrderCreated, paginated none,
+        Docs, "Docs and guide ('Creates order json').";
+    ORDERS_CREATE_MULTIPART = "orders.create_multipart", Post "/orders", query ["userId"], Multipart, async true,
+        args [(s "userId"), (model CreateOrder), (json_or_default "files": Vec<ProfilePicture>)], returns OrderCreated, paginated none,
+        Guessed, "UNCONFIRMED: 'Create Order' (multipart/form-data); curl beyond the stored text, POST /orders chosen as the reference suggests.";
+    ORDERS_ORDER_MAILBOXES = "orders.order_mailboxes", Post "/orders/create-mailbox-order/json", query ["userId"], Json, async true,
+        args [(s "userId"), (model MailboxOrder)], returns OrderCreated, paginated none,
+        Docs, "Docs and guide ('Order mailboxes (json)').";
+    ORDERS_ADD_MAILBOXES_TO_SUBSCRIPTION = "orders.add_mailboxes_to_subscription", Post "/orders/add-mailboxes", query ["userId"], Multipart, async true,
+        args [(s "userId"), (model AddMailboxesToSubscription), (json_or_default "files": Vec<ProfilePicture>)], returns OrderCreated, paginated none,
+        Guessed, "UNCONFIRMED and DEPRECATED upstream: 'Add mailboxes to a subscription' (multipart); use orders.order_mailboxes.";
+    ORDERS_PROCESS = "orders.process", Post "/orders/process", query ["userId"], Json, async true,
+        args [(s "userId"), (s "orderId")], returns Ack, paginated none,
+        Guessed, "UNCONFIRMED: 'Process the Order' (POST), no stored content; body {orderId} chosen.";
+    ORDERS_STATUS = "orders.status", Get "/orders/status", query ["userId", "orderId"], None, async false,
+        args [(s "userId"), (s "orderId")], returns OrderStatus, paginated none,
+        Guide, "Guide (Quick Start).";
+    ORDERS_GET = "orders.get", Get "/orders/details", query ["userId", "orderId"], None, async false,
+        args [(s "userId"), (s "orderId")], returns Order, paginated none,
+        Guessed, "UNCONFIRMED: 'Get Order Details' (GET), no stored content.";
 
     // --- Mailboxes -----------------------------------------------------------
-    MAILBOXES_LIST_ALL = "mailboxes.list_all", Get "/mailboxes", query ["page", "limit"], None, async false, confirmed true,
-        "Guide only (partner-wide list); query names chosen (generic pagination rule).";
-    MAILBOXES_LIST = "mailboxes.list", Get "/mailboxes/single", query ["userId"], None, async false, confirmed true,
-        "Guide. Despite 'single', lists every mailbox of one user.";
-    MAILBOXES_GET = "mailboxes.get", Get "/mailboxes/mailbox", query ["mailboxId", "userId"], None, async false, confirmed true,
-        "Guide.";
-    MAILBOXES_ADMIN_DETAILS = "mailboxes.admin_details", Get "/mailboxes/admin-mailbox-details", query ["userId", "mailboxId"], None, async false, confirmed true,
-        "Guide.";
-    MAILBOXES_UPDATE = "mailboxes.update", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true, confirmed true,
-        "Guide ('Update mailbox details'); body {mailboxData: object}.";
-    MAILBOXES_UPDATE_MANY = "mailboxes.update_many", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true, confirmed true,
-        "Guide; same endpoint with {mailboxData: [..]} (bulk, per-item results).";
-    MAILBOXES_REMOVE = "mailboxes.remove", Delete "/mailboxes/remove", query ["userId"], Json, async true, confirmed true,
-        "Docs (a DELETE with a JSON body {mailboxId}).";
+    MAILBOXES_LIST_ALL = "mailboxes.list_all", Get "/mailboxes", query ["page", "limit"], None, async false,
+        args [(model ListMailboxesParams)], returns Page<Mailbox>, paginated "mailboxes",
+        Guide, "Guide only (partner-wide list); query names chosen (generic pagination rule).";
+    MAILBOXES_LIST = "mailboxes.list", Get "/mailboxes/single", query ["userId"], None, async false,
+        args [(s "userId")], returns Vec<Mailbox>, paginated none,
+        Guide, "Guide. Despite 'single', lists every mailbox of one user.";
+    MAILBOXES_GET = "mailboxes.get", Get "/mailboxes/mailbox", query ["mailboxId", "userId"], None, async false,
+        args [(s "mailboxId"), (opt_s "userId")], returns Mailbox, paginated none,
+        Guide, "Guide.";
+    MAILBOXES_ADMIN_DETAILS = "mailboxes.admin_details", Get "/mailboxes/admin-mailbox-details", query ["userId", "mailboxId"], None, async false,
+        args [(s "userId"), (s "mailboxId")], returns MailboxAdminDetails, paginated none,
+        Guide, "Guide.";
+    MAILBOXES_UPDATE = "mailboxes.update", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true,
+        args [(s "userId"), (model "mailboxData": MailboxUpdate)], returns MailboxUpdateResult, data Vec<MailboxUpdateItem>, paginated none,
+        Guide, "Guide ('Update mailbox details'); body {mailboxData: object}.";
+    MAILBOXES_UPDATE_MANY = "mailboxes.update_many", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true,
+        args [(s "userId"), (json "mailboxData": Vec<MailboxUpdate>)], returns MailboxUpdateResult, data Vec<MailboxUpdateItem>, paginated none,
+        Guide, "Guide; same endpoint with {mailboxData: [..]} (bulk, per-item results).";
+    MAILBOXES_REMOVE = "mailboxes.remove", Delete "/mailboxes/remove", query ["userId"], Json, async true,
+        args [(s "userId"), (s "mailboxId")], returns Ack, paginated none,
+        Docs, "Docs (a DELETE with a JSON body {mailboxId}).";
 
     // --- Subscriptions -------------------------------------------------------
-    SUBSCRIPTIONS_LIST = "subscriptions.list", Get "/subscriptions", query ["status", "componentSubscriptionId", "domain", "userId", "page", "limit"], None, async false, confirmed true,
-        "Docs (userId filter is our assumption).";
-    SUBSCRIPTIONS_RENEW = "subscriptions.renew", Post "/subscriptions/renew-subscriptions", query [], Json, async true, confirmed true,
-        "Docs (newer page version: top-level actionId).";
-    SUBSCRIPTIONS_CANCEL = "subscriptions.cancel", Post "/subscriptions/cancel", query [], Json, async true, confirmed true,
-        "Docs. subscriptionId xor domain.";
-    SUBSCRIPTIONS_TOGGLE_AUTO_RENEW = "subscriptions.toggle_auto_renew", Post "/subscriptions/toggle-auto-renew", query [], Json, async false, confirmed false,
-        "UNCONFIRMED: 'Toggle Auto renewal' (POST); body {subscriptionIds, autoRenew} chosen by analogy with domains.";
-    SUBSCRIPTIONS_RECREATE = "subscriptions.recreate", Post "/component/subscriptions/recreate", query [], Json, async true, confirmed true,
-        "Docs (a guide FAQ says /subscriptions/recreate; the docs page wins).";
+    SUBSCRIPTIONS_LIST = "subscriptions.list", Get "/subscriptions", query ["status", "componentSubscriptionId", "domain", "userId", "page", "limit"], None, async false,
+        args [(model ListSubscriptionsParams)], returns Page<Subscription>, paginated "subscriptions",
+        Docs, "Docs (userId filter is our assumption).";
+    SUBSCRIPTIONS_RENEW = "subscriptions.renew", Post "/subscriptions/renew-subscriptions", query [], Json, async true,
+        args [(json "subscriptionIds": Vec<String>)], returns Ack, paginated none,
+        Docs, "Docs (newer page version: top-level actionId).";
+    SUBSCRIPTIONS_CANCEL = "subscriptions.cancel", Post "/subscriptions/cancel", query [], Json, async true,
+        args [(model CancelSubscription)], returns Ack, paginated none,
+        Docs, "Docs. subscriptionId xor domain.";
+    SUBSCRIPTIONS_TOGGLE_AUTO_RENEW = "subscriptions.toggle_auto_renew", Post "/subscriptions/toggle-auto-renew", query [], Json, async false,
+        args [(model ToggleSubscriptionAutoRenew)], returns Ack, paginated none,
+        Guessed, "UNCONFIRMED: 'Toggle Auto renewal' (POST); body {subscriptionIds, autoRenew} chosen by analogy with domains.";
+    SUBSCRIPTIONS_RECREATE = "subscriptions.recreate", Post "/component/subscriptions/recreate", query [], Json, async true,
+        args [(model RecreateSubscriptions)], returns Ack, paginated none,
+        Docs, "Docs (a guide FAQ says /subscriptions/recreate; the docs page wins).";
 
     // --- Exports -------------------------------------------------------------
-    EXPORTS_REEXPORT = "exports.reexport", Post "/exports/re-export", query ["userId"], Json, async true, confirmed false,
-        "UNCONFIRMED: 'Re-export a mailbox (Oauth)' (POST), navigation only; body {mailboxId} chosen.";
-    EXPORTS_LIST_CREDENTIALS = "exports.list_credentials", Get "/exports/platform-credentials", query ["userId"], None, async false, confirmed true,
-        "Docs.";
-    EXPORTS_ADD_CREDENTIAL = "exports.add_credential", Post "/exports/platform-credential", query ["userId"], Json, async false, confirmed true,
-        "Docs.";
-    EXPORTS_REMOVE_CREDENTIAL = "exports.remove_credential", Delete "/exports/platform-credential", query ["userId", "credentialId"], None, async false, confirmed true,
-        "Docs (credentialId in the query, per the curl).";
-    EXPORTS_EXPORT_MAILBOXES = "exports.export_mailboxes", Post "/exports/platform-exports", query ["userId"], Json, async true, confirmed true,
-        "Docs overview (userId query assumed like its siblings).";
+    EXPORTS_REEXPORT = "exports.reexport", Post "/exports/re-export", query ["userId"], Json, async true,
+        args [(s "userId"), (s "mailboxId")], returns Ack, paginated none,
+        Guessed, "UNCONFIRMED: 'Re-export a mailbox (Oauth)' (POST), navigation only; body {mailboxId} chosen.";
+    EXPORTS_LIST_CREDENTIALS = "exports.list_credentials", Get "/exports/platform-credentials", query ["userId"], None, async false,
+        args [(s "userId")], returns Vec<PlatformConnection>, data BTreeMap<String, PlatformConnection>, paginated none,
+        Docs, "Docs.";
+    EXPORTS_ADD_CREDENTIAL = "exports.add_credential", Post "/exports/platform-credential", query ["userId"], Json, async false,
+        args [(s "userId"), (model AddPlatformCredential)], returns CredentialCreated, paginated none,
+        Docs, "Docs.";
+    EXPORTS_REMOVE_CREDENTIAL = "exports.remove_credential", Delete "/exports/platform-credential", query ["userId", "credentialId"], None, async false,
+        args [(s "userId"), (s "credentialId")], returns Ack, paginated none,
+        Docs, "Docs (credentialId in the query, per the curl).";
+    EXPORTS_EXPORT_MAILBOXES = "exports.export_mailboxes", Post "/exports/platform-exports", query ["userId"], Json, async true,
+        args [(s "userId"), (model ExportMailboxes)], returns Ack, paginated none,
+        Docs, "Docs overview (userId query assumed like its siblings).";
 
     // --- Pre-warmup ----------------------------------------------------------
-    PREWARMUP_LIST = "prewarmup.list", Get "/pre-warmup", query ["serviceProvider", "contains", "page", "limit"], None, async false, confirmed true,
-        "Guide; page/limit names chosen.";
-    PREWARMUP_ORDER = "prewarmup.order", Post "/pre-warmup/order", query ["userId"], Json, async true, confirmed true,
-        "Guide (answers 201).";
-    PREWARMUP_SANDBOX_LIST = "prewarmup.sandbox_list", Get "/sandbox/pre-warmup", query ["serviceProvider"], None, async false, confirmed false,
-        "Docs give the path; method GET inferred.";
-    PREWARMUP_SANDBOX_ORDER = "prewarmup.sandbox_order", Post "/sandbox/pre-warmup/order", query ["userId"], Json, async true, confirmed false,
-        "Docs give the path and the scenario field; method POST inferred.";
-    PREWARMUP_SANDBOX_RESET = "prewarmup.sandbox_reset", Post "/sandbox/pre-warmup/reset", query [], None, async false, confirmed false,
-        "Docs give the path; method unknown (POST chosen).";
+    PREWARMUP_LIST = "prewarmup.list", Get "/pre-warmup", query ["serviceProvider", "contains", "page", "limit"], None, async false,
+        args [(model ListPrewarmupParams)], returns Page<PrewarmupDomain>, paginated "inventory",
+        Guide, "Guide; page/limit names chosen.";
+    PREWARMUP_ORDER = "prewarmup.order", Post "/pre-warmup/order", query ["userId"], Json, async true,
+        args [(s "userId"), (model PrewarmupOrder)], returns PrewarmupOrderCreated, paginated none,
+        Guide, "Guide (answers 201).";
+    PREWARMUP_SANDBOX_LIST = "prewarmup.sandbox_list", Get "/sandbox/pre-warmup", query ["serviceProvider"], None, async false,
+        args [(opt_json "serviceProvider": ServiceProvider)], returns Vec<PrewarmupDomain>, paginated none,
+        Guessed, "Docs give the path; method GET inferred.";
+    PREWARMUP_SANDBOX_ORDER = "prewarmup.sandbox_order", Post "/sandbox/pre-warmup/order", query ["userId"], Json, async true,
+        args [(s "userId"), (model PrewarmupOrder)], returns PrewarmupOrderCreated, paginated none,
+        Guessed, "Docs give the path and the scenario field; method POST inferred.";
+    PREWARMUP_SANDBOX_RESET = "prewarmup.sandbox_reset", Post "/sandbox/pre-warmup/reset", query [], None, async false,
+        args [], returns Ack, paginated none,
+        Guessed, "Docs give the path; method unknown (POST chosen).";
 
     // --- Wallet and misc -----------------------------------------------------
-    WALLET_GET = "wallet.get", Get "/wallet", query [], None, async false, confirmed false,
-        "UNCONFIRMED: 'Get Wallet Details' (GET), navigation only.";
-    SEND_ERROR = "send_error", Post "/send-error", query [], Json, async false, confirmed false,
-        "UNCONFIRMED: 'Send error' (POST), navigation only; body {message, details} chosen.";
+    WALLET_GET = "wallet.get", Get "/wallet", query [], None, async false,
+        args [], returns Wallet, paginated none,
+        Guessed, "UNCONFIRMED: 'Get Wallet Details' (GET), navigation only.";
+    SEND_ERROR = "send_error", Post "/send-error", query [], Json, async false,
+        args [(model SendErrorReport)], returns Ack, paginated none,
+        Guessed, "UNCONFIRMED: 'Send error' (POST), navigation only; body {message, details} chosen.";
+}
+
+composites! {
+    "users.find_by_email", args [(s "email")], returns Option<User>, uses ["users.list"],
+        "Walks users.list with the e-mail as search term; exact, case-insensitive match.";
+    "orders.find_by_domain", args [(s "userId"), (s "domain")], returns Option<Domain>, uses ["domains.list"],
+        "Was an order for this domain applied? Looks the domain up among the user's domains.";
+    "dns.find", args [(s "userId"), (s "domain"), (upper_enum "recordType": RecordType), (s "host"), (s "value")],
+        returns Option<DnsRecord>, uses ["dns.list"],
+        "Was this record added? Looks it up among the domain's records.";
+    "dns.add_many", args [(s "userId"), (json "records": Vec<BulkDnsRecord>), (model BulkOptions)], returns BulkResult,
+        uses ["dns.add", "dns.list"],
+        "Bulk add in batches, paced, with per-item results; lost answers checked with dns.find.";
+    "mailboxes.update_all", args [(s "userId"), (json "changes": Vec<MailboxUpdate>), (model BulkOptions)], returns BulkResult,
+        uses ["mailboxes.update_many"],
+        "Bulk mailbox updates in batches, paced, with per-item results.";
+}
+
+/// The signature of any operation, route or composite.
+pub fn signature(op: &str) -> Option<&'static Signature> {
+    by_op(op).map(|r| &r.sig).or_else(|| COMPOSITE.iter().find(|c| c.op == op).map(|c| &c.sig))
 }
 
 /// The route for an operation name such as `"users.create"`.
@@ -236,51 +508,10 @@ pub const API_KEY_HEADER: &str = "cmr-x-api-key";
 /// Header carrying a sandbox key (guide; unconfirmed by the docs).
 pub const SANDBOX_API_KEY_HEADER: &str = "cmr-x-sandbox-api-key";
 
-/// The route table as Markdown (this is `docs/routes.md`; a test keeps them equal).
-pub fn markdown() -> String {
-    let mut out = String::from(
-        "# Routes\n\nGenerated from `crates/cmr/src/routes.rs` (the one route table); a test fails if this file\n\
-         drifts. Regenerate with `UPDATE_DOCS=1 cargo test -p cmr routes`.\n\n\
-         Paths are relative to `https://customers.coldmailreseller.com/api/v1/integration`.\n\
-         **unconfirmed** marks a path (or method) the reference does not know: our most plausible\n\
-         choice. Use the raw `request` call of any language to reach a path we have wrong.\n\n\
-         | operation | method | path | query | body | async | confirmed | note |\n|---|---|---|---|---|---|---|---|\n",
-    );
-    for r in ALL {
-        let body = match r.body {
-            BodyKind::None => "",
-            BodyKind::Json => "JSON",
-            BodyKind::Multipart => "multipart",
-        };
-        out.push_str(&format!(
-            "| `{}` | {} | `{}` | {} | {} | {} | {} | {} |\n",
-            r.op,
-            r.method.as_str(),
-            r.path,
-            r.query.join(", "),
-            body,
-            if r.asynchronous { "yes" } else { "" },
-            if r.confirmed { "yes" } else { "**unconfirmed**" },
-            r.note.replace('|', "\\|"),
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
-
-    #[test]
-    fn docs_routes_md_matches_the_table() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/routes.md");
-        if std::env::var_os("UPDATE_DOCS").is_some() {
-            std::fs::write(path, markdown()).unwrap();
-        }
-        let doc = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(doc == markdown(), "docs/routes.md is stale: run UPDATE_DOCS=1 cargo test -p cmr routes");
-    }
 
     #[test]
     fn op_names_are_unique_and_resolvable() {
@@ -289,6 +520,24 @@ mod tests {
             assert!(seen.insert(r.op), "duplicate op {}", r.op);
             assert_eq!(by_op(r.op), Some(r));
             assert!(r.path.starts_with('/'));
+        }
+    }
+
+    #[test]
+    fn composites_use_known_routes_and_do_not_shadow_them() {
+        for c in COMPOSITE {
+            assert!(by_op(c.op).is_none(), "{} is both a route and a composite", c.op);
+            for u in c.uses {
+                assert!(by_op(u).is_some(), "{} uses unknown route {u}", c.op);
+            }
+        }
+    }
+
+    #[test]
+    fn paginated_operations_take_page_and_limit() {
+        for r in ALL.iter().filter(|r| r.sig.is_paginated()) {
+            assert!(r.query.contains(&"page") && r.query.contains(&"limit"), "{} is paginated without page/limit", r.op);
+            assert!(r.sig.response.starts_with("Page<"), "{} is paginated but returns {}", r.op, r.sig.response);
         }
     }
 

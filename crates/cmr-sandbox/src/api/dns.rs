@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::domains::{check_domain_name, owned_domain, RECORD_NOT_FOUND};
 use super::{body, body_obj, q, user_q, views, R};
-use crate::server::{Reply, Req};
+use crate::reply::{Reply, Req};
 use crate::state::{new_id, DnsRec, World};
 
 pub const DEFAULT_TTL: u32 = 3600;

@@ -7,7 +7,7 @@ use super::views::{self, domain_status, DOMAIN_GRACE_MS, DOMAIN_RENEWAL_WINDOW_M
 use super::{body, debit, money, q, user, user_q, R};
 use crate::clock::{add_months, rfc3339};
 use crate::pricing::*;
-use crate::server::{Reply, Req};
+use crate::reply::{Reply, Req};
 use crate::state::{new_action_id, new_id, DomainRec, World};
 
 pub use super::RECORD_NOT_FOUND;

@@ -7,7 +7,7 @@ use super::domains::RECORD_NOT_FOUND;
 use super::{body, body_obj, q, user_q, valid_email, R};
 use crate::clock::rfc3339;
 use crate::pricing::INVALID_PASSWORD;
-use crate::server::{Reply, Req};
+use crate::reply::{Reply, Req};
 use crate::state::{new_action_id, new_id, CredRec, World};
 
 pub fn list_credentials(w: &mut World, r: &Req) -> R {

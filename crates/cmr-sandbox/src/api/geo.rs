@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::{q, R};
-use crate::server::{Reply, Req};
+use crate::reply::{Reply, Req};
 
 pub const COUNTRIES: &[(&str, &str)] = &[
     ("Argentina", "AR"), ("Australia", "AU"), ("Austria", "AT"), ("Belgium", "BE"), ("Brazil", "BR"),

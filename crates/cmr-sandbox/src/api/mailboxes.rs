@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::domains::RECORD_NOT_FOUND;
 use super::{body_obj, page_params, paginate, q, q_opt, user, user_q, views, R};
 use crate::clock::HOUR;
-use crate::server::{Reply, Req};
+use crate::reply::{Reply, Req};
 use crate::state::{new_action_id, MailboxRec, World};
 use crate::webhooks::emit;
 

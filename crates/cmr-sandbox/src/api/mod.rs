@@ -4,7 +4,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use crate::server::{Reply, Req};
+use crate::reply::{Reply, Req};
 use crate::state::{TaskKind, UserRec, World};
 
 mod dns;
@@ -17,6 +17,8 @@ mod prewarmup;
 mod subscriptions;
 mod users;
 pub mod views;
+
+pub use domains::register as register_domain;
 
 pub type R = Result<Reply, Reply>;
 
@@ -137,83 +139,6 @@ fn run_task(w: &mut World, kind: TaskKind, at: i64) {
     }
 }
 
-/// `POST /__sandbox/seed`: a user with an ACTIVE domain, subscription and two ACTIVE mailboxes.
-pub fn seed(w: &mut World, now: i64) -> Value {
-    let n = w.users.len() + 1;
-    let suffix = crate::state::new_id()[..6].to_ascii_lowercase();
-    let uid = crate::state::new_id();
-    let seq = w.next_seq();
-    let user = cmr::models::User {
-        id: uid.clone(),
-        email: Some(format!("demo{n}-{suffix}@example.com")),
-        company: Some("Demo Co".into()),
-        first_name: Some("Dana".into()),
-        last_name: Some("Demo".into()),
-        country: Some("US".into()),
-        city: Some("Austin".into()),
-        address_line_one: Some("1 Main St".into()),
-        language_preference: Some("en".into()),
-        postal_code: Some("73301".into()),
-        state: Some("TX".into()),
-        phone_cc: Some("1".into()),
-        phone: Some("5125550100".into()),
-        created_at: Some(crate::clock::rfc3339(now)),
-        ..Default::default()
-    };
-    w.users.insert(uid.clone(), UserRec { seq, user });
-    let domain = format!("demo-{suffix}.com");
-    let did = domains::register(w, &uid, &domain, 1, now, None);
-    let sid = crate::state::new_id();
-    let seq = w.next_seq();
-    w.subscriptions.insert(
-        sid.clone(),
-        crate::state::SubRec {
-            seq,
-            subscription_id: sid.clone(),
-            user_id: uid.clone(),
-            domain_id: did.clone(),
-            domain: domain.clone(),
-            status: "ACTIVE".into(),
-            service_provider: "GOOGLE".into(),
-            price_per_mailbox: crate::pricing::MAILBOX_PRICE_PER_MONTH,
-            period_start_ms: now,
-            period_end_ms: crate::clock::add_months(now, 1),
-            auto_renew: false,
-            created_ms: now,
-        },
-    );
-    let mut mailbox_ids = Vec::new();
-    for (i, (u, f, l)) in [("alice", "Alice", "Adams"), ("bob", "Bob", "Baker")].into_iter().enumerate() {
-        let id = crate::state::new_id();
-        let seq = w.next_seq();
-        w.mailboxes.insert(
-            id.clone(),
-            crate::state::MailboxRec {
-                seq,
-                mailbox_id: id.clone(),
-                user_id: uid.clone(),
-                domain_id: did.clone(),
-                domain: domain.clone(),
-                username: u.into(),
-                first_name: f.into(),
-                last_name: l.into(),
-                profile_picture: None,
-                on_warmup: false,
-                status: "ACTIVE".into(),
-                subscription_id: Some(sid.clone()),
-                order_id: None,
-                service_provider: "GOOGLE".into(),
-                password: orders::random_password(),
-                is_admin: i == 0,
-                created_ms: now,
-            },
-        );
-        mailbox_ids.push(id);
-    }
-    w.dirty = true;
-    json!({"userId": uid, "domainId": did, "domain": domain, "subscriptionId": sid, "mailboxIds": mailbox_ids})
-}
-
 // ---- helpers ---------------------------------------------------------------
 
 /// A required query parameter (400 when absent or empty).
@@ -312,13 +237,6 @@ pub fn debit(w: &mut World, amount: f64) -> Result<(), Reply> {
     }
     w.wallet = money(w.wallet - amount);
     Ok(())
-}
-
-impl Reply {
-    pub fn with_data(mut self, data: Value) -> Reply {
-        self.data = Some(data);
-        self
-    }
 }
 
 /// Is this a plausible e-mail address?

@@ -6,15 +6,14 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use cmr::models::*;
-use rand::Rng;
 use serde_json::{json, Value};
 
 use super::domains::{available, check_domain_name, RECORD_NOT_FOUND};
 use super::{body, body_obj, debit, money, q, user_q, views, R};
-use crate::clock::{add_months, rfc3339, SEC};
+use crate::clock::{rfc3339, SEC};
 use crate::pricing::*;
-use crate::server::{Reply, Req};
-use crate::state::{new_action_id, new_id, MailboxRec, OrderKind, OrderRec, SubRec, TaskKind, World};
+use crate::reply::{Reply, Req};
+use crate::state::{new_action_id, new_id, MailboxSpec, OrderKind, OrderRec, SubRec, TaskKind, World};
 use crate::webhooks::emit;
 
 pub const STEP_DOMAINS_MS: i64 = 5 * SEC;
@@ -349,12 +348,6 @@ pub fn get(w: &mut World, r: &Req) -> R {
 
 // ---- lifecycle steps ---------------------------------------------------------
 
-pub fn random_password() -> String {
-    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789$#!";
-    let mut rng = rand::thread_rng();
-    (0..14).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
-}
-
 /// +5 s: register the order's domains.
 pub fn step_domains(w: &mut World, order_id: &str, at: i64) {
     let Some(o) = w.orders.get(order_id).cloned() else { return };
@@ -418,54 +411,27 @@ pub fn step_mailboxes(w: &mut World, order_id: &str, at: i64) {
         let Some(dom) = w.domain_by_name(&name).filter(|d| d.user_id == o.user_id).cloned() else { continue };
         let sub_id = match &o.target_subscription {
             Some(s) if w.subscriptions.contains_key(s) => s.clone(),
-            _ => {
-                let sid = new_id();
-                let seq = w.next_seq();
-                w.subscriptions.insert(
-                    sid.clone(),
-                    SubRec {
-                        seq,
-                        subscription_id: sid.clone(),
-                        user_id: o.user_id.clone(),
-                        domain_id: dom.domain_id.clone(),
-                        domain: dom.name.clone(),
-                        status: "ACTIVE".into(),
-                        service_provider: o.service_provider.clone(),
-                        price_per_mailbox: MAILBOX_PRICE_PER_MONTH,
-                        period_start_ms: at,
-                        period_end_ms: add_months(at, 1),
-                        auto_renew: o.auto_renew,
-                        created_ms: at,
-                    },
-                );
-                sid
-            }
+            _ => w.add_subscription(&o.user_id, &dom.domain_id, &dom.name, &o.service_provider, o.auto_renew, at),
         };
         let has_admin = w.mailboxes.values().any(|m| m.subscription_id.as_deref() == Some(&sub_id) && m.is_admin);
         for (i, mb) in list.iter().enumerate() {
-            let id = new_id();
-            let seq = w.next_seq();
-            w.mailboxes.insert(
-                id.clone(),
-                MailboxRec {
-                    seq,
-                    mailbox_id: id.clone(),
-                    user_id: o.user_id.clone(),
-                    domain_id: dom.domain_id.clone(),
-                    domain: dom.name.clone(),
+            let id = w.add_mailbox(
+                MailboxSpec {
+                    user_id: &o.user_id,
+                    domain_id: &dom.domain_id,
+                    domain: &dom.name,
                     username: mb.username.trim().to_ascii_lowercase(),
                     first_name: mb.first_name.clone(),
                     last_name: mb.last_name.clone(),
                     profile_picture: mb.profile_picture.clone(),
                     on_warmup: mb.on_warmup.unwrap_or(false),
-                    status: "IN_PROGRESS".into(),
+                    status: "IN_PROGRESS",
                     subscription_id: Some(sub_id.clone()),
                     order_id: Some(o.order_id.clone()),
-                    service_provider: o.service_provider.clone(),
-                    password: random_password(),
+                    service_provider: &o.service_provider,
                     is_admin: !has_admin && i == 0,
-                    created_ms: at,
                 },
+                at,
             );
             w.orders.get_mut(order_id).expect("exists").mailbox_ids.push(id);
         }

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use super::{body, debit, money, page_params, q_opt, user_q, views, R};
 use crate::clock::{add_months, rfc3339, DAY, SEC};
 use crate::pricing::*;
-use crate::server::{Reply, Req};
-use crate::state::{new_action_id, new_id, MailboxRec, PrewarmOrderRec, SubRec, TaskKind, World};
+use crate::reply::{Reply, Req};
+use crate::state::{new_action_id, new_id, MailboxSpec, PrewarmOrderRec, TaskKind, World};
 use crate::webhooks::emit;
 
 /// Orders are delivered this long after they are accepted.
@@ -233,55 +233,34 @@ pub fn step_deliver(w: &mut World, order_id: &str, at: i64) {
     let mut details = Vec::new();
     for d in &ok {
         let did = super::domains::register(w, &o.user_id, d, 1, at, Some(o.order_id.clone()));
-        let sid = new_id();
-        let seq = w.next_seq();
-        w.subscriptions.insert(
-            sid.clone(),
-            SubRec {
-                seq,
-                subscription_id: sid.clone(),
-                user_id: o.user_id.clone(),
-                domain_id: did.clone(),
-                domain: d.clone(),
-                status: "ACTIVE".into(),
-                service_provider: provider.clone(),
-                price_per_mailbox: MAILBOX_PRICE_PER_MONTH,
-                period_start_ms: at,
-                period_end_ms: add_months(at, 1),
-                auto_renew: false,
-                created_ms: at,
-            },
-        );
+        let sid = w.add_subscription(&o.user_id, &did, d, &provider, false, at);
         let mut mbs = Vec::new();
         for (i, (f, l)) in people(d).into_iter().enumerate() {
-            let id = new_id();
-            let seq = w.next_seq();
-            let m = MailboxRec {
-                seq,
-                mailbox_id: id.clone(),
-                user_id: o.user_id.clone(),
-                domain_id: did.clone(),
-                domain: d.clone(),
-                username: format!("{}.{}", f.to_lowercase(), l.to_lowercase()),
-                first_name: f,
-                last_name: l,
-                profile_picture: None,
-                on_warmup: true,
-                status: "ACTIVE".into(),
-                subscription_id: Some(sid.clone()),
-                order_id: Some(o.order_id.clone()),
-                service_provider: provider.clone(),
-                password: super::orders::random_password(),
-                is_admin: i == 0,
-                created_ms: at,
-            };
+            let id = w.add_mailbox(
+                MailboxSpec {
+                    user_id: &o.user_id,
+                    domain_id: &did,
+                    domain: d,
+                    username: format!("{}.{}", f.to_lowercase(), l.to_lowercase()),
+                    first_name: f,
+                    last_name: l,
+                    profile_picture: None,
+                    on_warmup: true,
+                    status: "ACTIVE",
+                    subscription_id: Some(sid.clone()),
+                    order_id: Some(o.order_id.clone()),
+                    service_provider: &provider,
+                    is_admin: i == 0,
+                },
+                at,
+            );
+            let m = &w.mailboxes[&id];
             mbs.push(json!({
                 "mailboxId": id, "email": m.email(), "firstName": m.first_name, "lastName": m.last_name,
                 "profilePicture": Value::Null, "password": m.password, "appPassword": views::app_password(&id),
                 "authenticatorSecret": views::authenticator_secret(&id), "isAdmin": m.is_admin,
                 "warmingUpFrom": rfc3339(at - 60 * DAY), "expiryDate": rfc3339(add_months(at, 1)),
             }));
-            w.mailboxes.insert(id, m);
         }
         details.push(json!({"domain": d, "subscriptionId": sid, "preWarmedUpMailboxes": mbs}));
     }

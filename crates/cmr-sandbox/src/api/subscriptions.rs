@@ -7,7 +7,7 @@ use super::views::{self, domain_status};
 use super::{body_obj, money, page_params, paginate, q_opt, R};
 use crate::clock::{add_months, SEC};
 use crate::pricing::*;
-use crate::server::{Reply, Req};
+use crate::reply::{Reply, Req};
 use crate::state::{new_action_id, SubRec, TaskKind, World};
 use crate::webhooks::emit;
 

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::{body, page_params, paginate, q, q_opt, user, valid_email, R};
 use crate::clock;
-use crate::server::{Reply, Req};
+use crate::reply::{Reply, Req};
 use crate::state::{new_id, UserRec, World};
 
 pub fn list(w: &mut World, r: &Req) -> R {

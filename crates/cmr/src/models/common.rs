@@ -10,6 +10,20 @@ use serde_json::{Map, Value};
 #[serde(transparent)]
 pub struct Extra(pub Map<String, Value>);
 
+/// Any other fields: an object open to any property.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Extra {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Extra".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "object", "additionalProperties": true})
+    }
+}
+
 impl Extra {
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.get(key)
@@ -27,6 +41,7 @@ uniffi::custom_type!(Extra, String, {
 
 /// The `{status, message, data, actionId}` envelope every CMR answer uses.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Envelope {
     /// Mirrors the HTTP status (absent in some guide examples). Any other
@@ -73,6 +88,7 @@ impl Ack {
 
 /// One page of a paginated list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub items: Vec<T>,

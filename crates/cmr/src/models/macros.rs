@@ -24,14 +24,15 @@ macro_rules! model {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(rename_all = "camelCase")]
         pub struct $name { $($done)* }
     };
 }
 
 macro_rules! string_enum {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
         ///
         /// Values this SDK version does not know are kept as `Unknown(value)`.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -96,6 +97,23 @@ macro_rules! string_enum {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
                 Ok($name::parse(&s))
+            }
+        }
+
+        /// An open enum: the known values, or any other string (kept, never rejected).
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let doc: &str = concat!($($doc, "\n"),*);
+                let doc: Vec<&str> = doc.lines().map(str::trim).collect();
+                schemars::json_schema!({
+                    "anyOf": [{"type": "string", "enum": [$($s),+]}, {"type": "string"}],
+                    "description": doc.join("\n").trim(),
+                    "x-open-enum": true,
+                })
             }
         }
 
