@@ -47,6 +47,9 @@ const { values } = parseArgs({
     // Another build of the package to measure (a directory holding its
     // package.json, dist/ and native/), e.g. a copy of an earlier build.
     package: { type: 'string' },
+    // A second build measured as its own client `cmr-compare` in the same
+    // rounds (before/after comparisons under the same load).
+    compare: { type: 'string' },
   },
 });
 const { Client } = values.package ? require(values.package) : require('coldmailreseller');
@@ -106,8 +109,12 @@ const userUrl = `${baseUrl}/users?userId=${encodeURIComponent(userId)}`;
 const pool = new undici.Pool(url, { connections: INFLIGHT, pipelining: 1 });
 const ours = new Client({ apiKey: API_KEY, baseUrl, maxRetries: 0 });
 
+const other = values.compare
+  ? new (require(values.compare).Client)({ apiKey: API_KEY, baseUrl, maxRetries: 0 })
+  : undefined;
 const clients = {
   cmr: () => ours.users.get({ userId }),
+  ...(other ? { 'cmr-compare': () => other.users.get({ userId }) } : {}),
   undici: async () => {
     // `undici.request` on a pool sized like ours (the global dispatcher would
     // also do; a pool keeps it independent of fetch's connections).
@@ -205,7 +212,7 @@ console.table(rows);
 if (names.includes('cmr')) {
   const ratios = [];
   for (const [mode] of modes) {
-    for (const peer of names.filter((n) => n !== 'cmr')) {
+    for (const peer of names.filter((n) => n !== 'cmr' && n !== 'cmr-compare')) {
       const a = best[`${mode}/cmr`];
       const b = best[`${mode}/${peer}`];
       ratios.push({
