@@ -16,6 +16,7 @@ from . import _resources as r
 from ._base import AsyncPage, SyncPage, dump
 from ._errors import CmrError, ValidationError
 from ._models import Ack, Envelope
+from ._resources_custom import _args
 
 __all__ = ["Client", "AsyncClient"]
 
@@ -322,7 +323,7 @@ class Client(_Base):
 
     def send_error(self, *, message: str, action_id: Optional[str] = None, details: Optional[str] = None) -> Ack:
         """Report a problem to CMR (``action_id`` of the operation it relates to)."""
-        return self._call("send_error", r._args(locals()), Ack.from_dict)
+        return self._call("send_error", _args(locals()), Ack.from_dict)
 
     def request(
         self,
@@ -399,7 +400,7 @@ class AsyncClient(_Base):
 
     async def send_error(self, *, message: str, action_id: Optional[str] = None, details: Optional[str] = None) -> Ack:
         """Report a problem to CMR (``action_id`` of the operation it relates to)."""
-        return await self._call("send_error", r._args(locals()), Ack.from_dict)
+        return await self._call("send_error", _args(locals()), Ack.from_dict)
 
     async def request(
         self,

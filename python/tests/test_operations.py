@@ -270,12 +270,3 @@ def test_every_operation_has_a_method_on_both_clients() -> None:
             for part in op.split("."):
                 target = getattr(target, part, None)
             assert callable(target), f"{cls.__name__} has no method for {op}"
-
-
-def test_async_resources_are_generated_from_the_sync_ones() -> None:
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    tool = Path(__file__).resolve().parents[1] / "tools" / "unasync.py"
-    assert subprocess.run([sys.executable, str(tool), "--check"]).returncode == 0

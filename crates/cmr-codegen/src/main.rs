@@ -9,6 +9,7 @@
 
 mod docs;
 mod openapi;
+mod py;
 mod rust;
 mod ts;
 
@@ -25,11 +26,16 @@ struct Output {
 }
 
 fn outputs() -> Vec<Output> {
+    // The hand-written mixins decide which Python methods are not generated.
+    let custom = std::fs::read_to_string(root().join(py::CUSTOM)).unwrap_or_default();
+    let (py_sync, py_async) = py::render(&custom);
     vec![
         Output { path: "spec/openapi.json", content: openapi::render() },
         Output { path: "docs/routes.md", content: docs::render() },
         Output { path: "crates/cmr/src/ops_generated.rs", content: rust::render() },
         Output { path: "node/src/models.ts", content: ts::render() },
+        Output { path: "python/coldmailreseller/_resources.py", content: py_sync },
+        Output { path: "python/coldmailreseller/_async_resources.py", content: py_async },
     ]
 }
 

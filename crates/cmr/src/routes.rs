@@ -165,6 +165,12 @@ pub struct Route {
     pub provenance: Provenance,
     /// Where the route comes from, or why this path was chosen.
     pub note: &'static str,
+    /// What the operation does, for the SDK's users (the docstring of the
+    /// generated Python method); empty when its name says it all.
+    pub doc: &'static str,
+    /// When CMR deprecates the operation: the operation to use instead (the
+    /// generated methods warn).
+    pub deprecated: Option<&'static str>,
 }
 
 /// An operation composed of several calls (a lookup after a write that may
@@ -176,6 +182,8 @@ pub struct Composite {
     /// The operations it calls.
     pub uses: &'static [&'static str],
     pub note: &'static str,
+    /// What the operation does, for the SDK's users (see [`Route::doc`]).
+    pub doc: &'static str,
 }
 
 /// The argument and schema rules shared by [`routes!`] and [`composites!`].
@@ -193,12 +201,15 @@ macro_rules! arg {
     (@schema $g:ident model $t:ty) => { $g.subschema_for::<$t>() };
     (@schema $g:ident model $key:literal : $t:ty) => { $g.subschema_for::<$t>() };
     (@schema $g:ident $k:ident $n:literal : $t:ty) => { $g.subschema_for::<$t>() };
+    (@fields model $t:ty) => { field_order::<$t>() };
+    (@fields model $key:literal : $t:ty) => { field_order::<$t>() };
+    (@fields $($other:tt)*) => { &[] };
 }
 
 macro_rules! routes {
     ($( $konst:ident = $op:literal, $method:ident $path:literal, query [$($q:literal),*], $body:ident, async $async_:literal,
         args [$(($($arg:tt)*)),*], returns $resp:ty $(, data $data:ty)?, paginated $pag:tt,
-        $prov:ident, $note:literal; )*) => {
+        $prov:ident, $note:literal $(, doc $doc:literal)? $(, deprecated $dep:literal)?; )*) => {
         $(
             #[doc = concat!("`", $op, "`: ", stringify!($method), " `", $path, "`. ", $note)]
             pub const $konst: Route = Route {
@@ -216,6 +227,8 @@ macro_rules! routes {
                 },
                 provenance: Provenance::$prov,
                 note: $note,
+                doc: routes!(@doc $($doc)?),
+                deprecated: routes!(@dep $($dep)?),
             };
         )*
         /// Every route, in reference order.
@@ -232,6 +245,7 @@ macro_rules! routes {
             match op {
                 $( $op => Some(OpSchemas {
                     args: vec![$(arg!(@schema g $($arg)*)),*],
+                    fields: vec![$(arg!(@fields $($arg)*)),*],
                     response: g.subschema_for::<$resp>(),
                     data: routes!(@data_schema g $($data)?),
                 }), )*
@@ -243,12 +257,16 @@ macro_rules! routes {
     (@data $t:ty) => { Some(stringify!($t)) };
     (@data_schema $g:ident) => { None };
     (@data_schema $g:ident $t:ty) => { Some($g.subschema_for::<$t>()) };
+    (@doc) => { "" };
+    (@doc $d:literal) => { $d };
+    (@dep) => { None };
+    (@dep $d:literal) => { Some($d) };
     (@pag none) => { None };
     (@pag $key:literal) => { Some($key) };
 }
 
 macro_rules! composites {
-    ($( $op:literal, args [$(($($arg:tt)*)),*], returns $resp:ty, uses [$($u:literal),*], $note:literal; )*) => {
+    ($( $op:literal, args [$(($($arg:tt)*)),*], returns $resp:ty, uses [$($u:literal),*], $note:literal $(, doc $doc:literal)?; )*) => {
         /// Operations composed of several routes: lookups after a write that
         /// may have been applied, and bulk helpers.
         pub const COMPOSITE: &[Composite] = &[$(
@@ -257,6 +275,7 @@ macro_rules! composites {
                 sig: Signature { args: &[$(arg!(@arg $($arg)*)),*], response: stringify!($resp), data: None, paginated: None },
                 uses: &[$($u),*],
                 note: $note,
+                doc: routes!(@doc $($doc)?),
             },
         )*];
 
@@ -267,7 +286,12 @@ macro_rules! composites {
             #[allow(unused_imports)]
             use std::collections::BTreeMap;
             match op {
-                $( $op => Some(OpSchemas { args: vec![$(arg!(@schema g $($arg)*)),*], response: g.subschema_for::<$resp>(), data: None }), )*
+                $( $op => Some(OpSchemas {
+                    args: vec![$(arg!(@schema g $($arg)*)),*],
+                    fields: vec![$(arg!(@fields $($arg)*)),*],
+                    response: g.subschema_for::<$resp>(),
+                    data: None,
+                }), )*
                 _ => None,
             }
         }
@@ -280,9 +304,57 @@ macro_rules! composites {
 #[derive(Debug, Clone)]
 pub struct OpSchemas {
     pub args: Vec<schemars::Schema>,
+    /// For the request model argument, its fields' JSON names in declaration
+    /// order (a schema's properties are sorted); empty for the others.
+    pub fields: Vec<&'static [&'static str]>,
     pub response: schemars::Schema,
     /// The schema of the answer's `data`, when [`Signature::data`] names a type.
     pub data: Option<schemars::Schema>,
+}
+
+/// The JSON names of a struct's fields (aliases included) in declaration
+/// order, as serde's derived `Deserialize` hands them to `deserialize_struct`;
+/// empty for a type that does not deserialize as a struct.
+#[cfg(feature = "schema")]
+pub fn field_order<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::Visitor;
+
+    #[derive(Debug)]
+    struct Fields(&'static [&'static str]);
+    impl std::fmt::Display for Fields {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "fields {:?}", self.0)
+        }
+    }
+    impl std::error::Error for Fields {}
+    impl serde::de::Error for Fields {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Fields(&[])
+        }
+    }
+    struct Capture;
+    impl<'de> serde::Deserializer<'de> for Capture {
+        type Error = Fields;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Fields> {
+            Err(Fields(&[]))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Fields> {
+            Err(Fields(fields))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    match T::deserialize(Capture) {
+        Err(Fields(f)) => f,
+        Ok(_) => &[],
+    }
 }
 
 /// The JSON Schemas of any operation, route or composite (feature `schema`).
@@ -296,16 +368,19 @@ routes! {
     // --- Users ---------------------------------------------------------------
     USERS_LIST = "users.list", Get "/users/list", query ["page", "limit", "search"], None, async false,
         args [(model ListUsersParams)], returns Page<User>, paginated "users",
-        Guide, "Path from the guide; query names not captured: page/limit/search chosen (generic pagination rule).";
+        Guide, "Path from the guide; query names not captured: page/limit/search chosen (generic pagination rule).",
+        doc "One page of users; iterate it to walk every page.";
     USERS_GET = "users.get", Get "/users", query ["userId"], None, async false,
         args [(s "userId")], returns User, paginated none,
         Guide, "Path from the guide.";
     USERS_CREATE = "users.create", Post "/users", query [], Json, async false,
         args [(model CreateUser)], returns User, paginated none,
-        Docs, "Docs.";
+        Docs, "Docs.",
+        doc "Create a customer (``country``: ISO alpha-2; ``phone_cc`` without ``+``).";
     USERS_UPDATE = "users.update", Put "/users", query ["userId"], Json, async false,
         args [(s "userId"), (model UpdateUser)], returns Ack, paginated none,
-        Docs, "Docs.";
+        Docs, "Docs.",
+        doc "Change the fields given (the others are left as they are).";
     USERS_DELETE = "users.delete", Delete "/users", query ["userId"], None, async false,
         args [(s "userId")], returns Ack, paginated none,
         Docs, "Docs.";
@@ -333,10 +408,12 @@ routes! {
         Guessed, "UNCONFIRMED: 'Check If Workspace Exists' (POST), navigation only.";
     DOMAINS_ADD_FORWARDING = "domains.add_forwarding", Post "/domains/forwarding", query ["userId"], Json, async true,
         args [(s "userId"), (model DomainForwarding)], returns Ack, paginated none,
-        Guessed, "UNCONFIRMED: 'Add domain forwarding' (POST), no stored content. Asynchronous per guide.";
+        Guessed, "UNCONFIRMED: 'Add domain forwarding' (POST), no stored content. Asynchronous per guide.",
+        doc "Forward the domain to a URL (asynchronous: ``action_id``).";
     DOMAINS_ADD_EMAIL_FORWARDING = "domains.add_email_forwarding", Post "/domains/email-forwarding", query ["userId"], Json, async true,
         args [(s "userId"), (model EmailForwarding)], returns Ack, paginated none,
-        Guessed, "UNCONFIRMED: 'Add email forwarding' (POST), navigation only. Needs ACTIVE mailboxes (guide).";
+        Guessed, "UNCONFIRMED: 'Add email forwarding' (POST), navigation only. Needs ACTIVE mailboxes (guide).",
+        doc "Catch-all e-mail forwarding (needs ACTIVE mailboxes).";
     DOMAINS_ADD_GOOGLE_CLIENT_ID = "domains.add_google_client_id", Post "/domains/google-client-id", query ["userId"], Json, async false,
         args [(s "userId"), (model GoogleClientId)], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Add Google Client ID to Domain' (POST), no stored content.";
@@ -345,7 +422,8 @@ routes! {
         Guessed, "UNCONFIRMED: 'Remove domains' (DELETE); body {domains} chosen to mirror DELETE /mailboxes/remove.";
     DOMAINS_RENEWAL_PRICE = "domains.renewal_price", Post "/domains/renewal-price", query [], Json, async false,
         args [(model DomainRenewal)], returns Vec<DomainRenewalItem>, paginated none,
-        Docs, "Docs. userId travels in the body.";
+        Docs, "Docs. userId travels in the body.",
+        doc "Price of renewing ``domains`` (all eligible ones when omitted).";
     DOMAINS_RENEW = "domains.renew", Post "/domains/renew", query [], Json, async true,
         args [(model DomainRenewal)], returns DomainRenewResult, data Vec<DomainRenewalItem>, paginated none,
         Docs, "Docs (path from the page header); body inferred from the pricing call: userId, domains, years.";
@@ -362,7 +440,8 @@ routes! {
         Guide, "Docs (body) and guide (path).";
     DNS_UPDATE = "dns.update", Put "/dns", query ["userId"], Json, async false,
         args [(s "userId"), (model UpdateDnsRecord)], returns Ack, paginated none,
-        Guide, "Guide. The body carries recordId and the complete record.";
+        Guide, "Guide. The body carries recordId and the complete record.",
+        doc "Replace a record with the complete new one.";
     DNS_DELETE = "dns.delete", Delete "/dns", query ["userId", "recordId"], None, async false,
         args [(s "userId"), (s "recordId")], returns Ack, paginated none,
         Guide, "Guide.";
@@ -370,19 +449,25 @@ routes! {
     // --- Orders --------------------------------------------------------------
     ORDERS_CREATE = "orders.create", Post "/orders/json", query ["userId"], Json, async true,
         args [(s "userId"), (model CreateOrder)], returns OrderCreated, paginated none,
-        Docs, "Docs and guide ('Creates order json').";
+        Docs, "Docs and guide ('Creates order json').",
+        doc "Order domains and mailboxes (``mailboxes`` keyed by domain name).\n``confirm=True`` queues it now; webhooks report the progress.";
     ORDERS_CREATE_MULTIPART = "orders.create_multipart", Post "/orders", query ["userId"], Multipart, async true,
         args [(s "userId"), (model CreateOrder), (json_or_default "files": Vec<ProfilePicture>)], returns OrderCreated, paginated none,
-        Guessed, "UNCONFIRMED: 'Create Order' (multipart/form-data); curl beyond the stored text, POST /orders chosen as the reference suggests.";
+        Guessed, "UNCONFIRMED: 'Create Order' (multipart/form-data); curl beyond the stored text, POST /orders chosen as the reference suggests.",
+        doc ":meth:`create` as multipart/form-data, with profile picture files.";
     ORDERS_ORDER_MAILBOXES = "orders.order_mailboxes", Post "/orders/create-mailbox-order/json", query ["userId"], Json, async true,
         args [(s "userId"), (model MailboxOrder)], returns OrderCreated, paginated none,
-        Docs, "Docs and guide ('Order mailboxes (json)').";
+        Docs, "Docs and guide ('Order mailboxes (json)').",
+        doc "Mailboxes on a domain CMR already has: exactly one of ``subscription_id``\nand ``domain_id``.";
     ORDERS_ADD_MAILBOXES_TO_SUBSCRIPTION = "orders.add_mailboxes_to_subscription", Post "/orders/add-mailboxes", query ["userId"], Multipart, async true,
         args [(s "userId"), (model AddMailboxesToSubscription), (json_or_default "files": Vec<ProfilePicture>)], returns OrderCreated, paginated none,
-        Guessed, "UNCONFIRMED and DEPRECATED upstream: 'Add mailboxes to a subscription' (multipart); use orders.order_mailboxes.";
+        Guessed, "UNCONFIRMED and DEPRECATED upstream: 'Add mailboxes to a subscription' (multipart); use orders.order_mailboxes.",
+        doc "Deprecated upstream: use :meth:`order_mailboxes`.",
+        deprecated "orders.order_mailboxes";
     ORDERS_PROCESS = "orders.process", Post "/orders/process", query ["userId"], Json, async true,
         args [(s "userId"), (s "orderId")], returns Ack, paginated none,
-        Guessed, "UNCONFIRMED: 'Process the Order' (POST), no stored content; body {orderId} chosen.";
+        Guessed, "UNCONFIRMED: 'Process the Order' (POST), no stored content; body {orderId} chosen.",
+        doc "Queue an order created with ``confirm=False``.";
     ORDERS_STATUS = "orders.status", Get "/orders/status", query ["userId", "orderId"], None, async false,
         args [(s "userId"), (s "orderId")], returns OrderStatus, paginated none,
         Guide, "Guide (Quick Start).";
@@ -393,10 +478,12 @@ routes! {
     // --- Mailboxes -----------------------------------------------------------
     MAILBOXES_LIST_ALL = "mailboxes.list_all", Get "/mailboxes", query ["page", "limit"], None, async false,
         args [(model ListMailboxesParams)], returns Page<Mailbox>, paginated "mailboxes",
-        Guide, "Guide only (partner-wide list); query names chosen (generic pagination rule).";
+        Guide, "Guide only (partner-wide list); query names chosen (generic pagination rule).",
+        doc "Every mailbox of the partner, one page at a time; iterate to walk them all.";
     MAILBOXES_LIST = "mailboxes.list", Get "/mailboxes/single", query ["userId"], None, async false,
         args [(s "userId")], returns Vec<Mailbox>, paginated none,
-        Guide, "Guide. Despite 'single', lists every mailbox of one user.";
+        Guide, "Guide. Despite 'single', lists every mailbox of one user.",
+        doc "Every mailbox of one user.";
     MAILBOXES_GET = "mailboxes.get", Get "/mailboxes/mailbox", query ["mailboxId", "userId"], None, async false,
         args [(s "mailboxId"), (opt_s "userId")], returns Mailbox, paginated none,
         Guide, "Guide.";
@@ -408,7 +495,8 @@ routes! {
         Guide, "Guide ('Update mailbox details'); body {mailboxData: object}.";
     MAILBOXES_UPDATE_MANY = "mailboxes.update_many", Patch "/mailboxes/update-mailbox-details", query ["userId"], Json, async true,
         args [(s "userId"), (json "mailboxData": Vec<MailboxUpdate>)], returns MailboxUpdateResult, data Vec<MailboxUpdateItem>, paginated none,
-        Guide, "Guide; same endpoint with {mailboxData: [..]} (bulk, per-item results).";
+        Guide, "Guide; same endpoint with {mailboxData: [..]} (bulk, per-item results).",
+        doc "Bulk update; ``results`` holds one outcome per mailbox.";
     MAILBOXES_REMOVE = "mailboxes.remove", Delete "/mailboxes/remove", query ["userId"], Json, async true,
         args [(s "userId"), (s "mailboxId")], returns Ack, paginated none,
         Docs, "Docs (a DELETE with a JSON body {mailboxId}).";
@@ -416,19 +504,22 @@ routes! {
     // --- Subscriptions -------------------------------------------------------
     SUBSCRIPTIONS_LIST = "subscriptions.list", Get "/subscriptions", query ["status", "componentSubscriptionId", "domain", "userId", "page", "limit"], None, async false,
         args [(model ListSubscriptionsParams)], returns Page<Subscription>, paginated "subscriptions",
-        Docs, "Docs (userId filter is our assumption).";
+        Docs, "Docs (userId filter is our assumption).",
+        doc "One page of subscriptions; iterate it to walk every page.";
     SUBSCRIPTIONS_RENEW = "subscriptions.renew", Post "/subscriptions/renew-subscriptions", query [], Json, async true,
         args [(json "subscriptionIds": Vec<String>)], returns Ack, paginated none,
         Docs, "Docs (newer page version: top-level actionId).";
     SUBSCRIPTIONS_CANCEL = "subscriptions.cancel", Post "/subscriptions/cancel", query [], Json, async true,
         args [(model CancelSubscription)], returns Ack, paginated none,
-        Docs, "Docs. subscriptionId xor domain.";
+        Docs, "Docs. subscriptionId xor domain.",
+        doc "Cancel by ``subscription_id`` or by ``domain`` (exactly one).";
     SUBSCRIPTIONS_TOGGLE_AUTO_RENEW = "subscriptions.toggle_auto_renew", Post "/subscriptions/toggle-auto-renew", query [], Json, async false,
         args [(model ToggleSubscriptionAutoRenew)], returns Ack, paginated none,
         Guessed, "UNCONFIRMED: 'Toggle Auto renewal' (POST); body {subscriptionIds, autoRenew} chosen by analogy with domains.";
     SUBSCRIPTIONS_RECREATE = "subscriptions.recreate", Post "/component/subscriptions/recreate", query [], Json, async true,
         args [(model RecreateSubscriptions)], returns Ack, paginated none,
-        Docs, "Docs (a guide FAQ says /subscriptions/recreate; the docs page wins).";
+        Docs, "Docs (a guide FAQ says /subscriptions/recreate; the docs page wins).",
+        doc "Recreate cancelled subscriptions, by ids or by domain names (exactly one).";
 
     // --- Exports -------------------------------------------------------------
     EXPORTS_REEXPORT = "exports.reexport", Post "/exports/re-export", query ["userId"], Json, async true,
@@ -445,12 +536,14 @@ routes! {
         Docs, "Docs (credentialId in the query, per the curl).";
     EXPORTS_EXPORT_MAILBOXES = "exports.export_mailboxes", Post "/exports/platform-exports", query ["userId"], Json, async true,
         args [(s "userId"), (model ExportMailboxes)], returns Ack, paginated none,
-        Docs, "Docs overview (userId query assumed like its siblings).";
+        Docs, "Docs overview (userId query assumed like its siblings).",
+        doc "Export ACTIVE mailboxes to the platform of ``credential_id``.";
 
     // --- Pre-warmup ----------------------------------------------------------
     PREWARMUP_LIST = "prewarmup.list", Get "/pre-warmup", query ["serviceProvider", "contains", "page", "limit"], None, async false,
         args [(model ListPrewarmupParams)], returns Page<PrewarmupDomain>, paginated "inventory",
-        Guide, "Guide; page/limit names chosen.";
+        Guide, "Guide; page/limit names chosen.",
+        doc "One page of the inventory; iterate it to walk every page.";
     PREWARMUP_ORDER = "prewarmup.order", Post "/pre-warmup/order", query ["userId"], Json, async true,
         args [(s "userId"), (model PrewarmupOrder)], returns PrewarmupOrderCreated, paginated none,
         Guide, "Guide (answers 201).";
@@ -459,7 +552,8 @@ routes! {
         Guessed, "Docs give the path; method GET inferred.";
     PREWARMUP_SANDBOX_ORDER = "prewarmup.sandbox_order", Post "/sandbox/pre-warmup/order", query ["userId"], Json, async true,
         args [(s "userId"), (model PrewarmupOrder)], returns PrewarmupOrderCreated, paginated none,
-        Guessed, "Docs give the path and the scenario field; method POST inferred.";
+        Guessed, "Docs give the path and the scenario field; method POST inferred.",
+        doc "A sandbox pre-warmup order; ``scenario`` picks the webhooks fired.";
     PREWARMUP_SANDBOX_RESET = "prewarmup.sandbox_reset", Post "/sandbox/pre-warmup/reset", query [], None, async false,
         args [], returns Ack, paginated none,
         Guessed, "Docs give the path; method unknown (POST chosen).";
@@ -475,21 +569,42 @@ routes! {
 
 composites! {
     "users.find_by_email", args [(s "email")], returns Option<User>, uses ["users.list"],
-        "Walks users.list with the e-mail as search term; exact, case-insensitive match.";
+        "Walks users.list with the e-mail as search term; exact, case-insensitive match.",
+        doc "The user with this e-mail (case-insensitive), or ``None``.\n\nCall it after a ``create`` that failed with ``may_have_been_sent`` before\ncreating the user again.";
     "orders.find_by_domain", args [(s "userId"), (s "domain")], returns Option<Domain>, uses ["domains.list"],
-        "Was an order for this domain applied? Looks the domain up among the user's domains.";
+        "Was an order for this domain applied? Looks the domain up among the user's domains.",
+        doc "Was an order for ``domain`` applied? The user's record of that domain\n(status ``PENDING`` while the order is processed), or ``None`` when CMR has\nno trace of it. Call it after a ``create`` that failed with\n``may_have_been_sent`` before ordering again.";
     "dns.find", args [(s "userId"), (s "domain"), (upper_enum "recordType": RecordType), (s "host"), (s "value")],
         returns Option<DnsRecord>, uses ["dns.list"],
-        "Was this record added? Looks it up among the domain's records.";
+        "Was this record added? Looks it up among the domain's records.",
+        doc "Was it applied? The record with this type, host and value, or ``None``.";
     "dns.add_many", args [(s "userId"), (json "records": Vec<BulkDnsRecord>), (model BulkOptions)], returns BulkResult,
         uses ["dns.add", "dns.list"],
-        "Bulk add in batches, paced, with per-item results; lost answers checked with dns.find.";
+        "Bulk add in batches, paced, with per-item results; lost answers checked with dns.find.",
+        doc "Add many records (any domains of the user) in few requests, paced at\nCMR's 5 req/s. One result per record, in input order: ``succeeded``,\n``failed`` (not applied) or ``maybe_applied`` (check with :meth:`find`).";
     "mailboxes.update_all", args [(s "userId"), (json "changes": Vec<MailboxUpdate>), (model BulkOptions)], returns BulkResult,
         uses ["mailboxes.update_many"],
-        "Bulk mailbox updates in batches, paced, with per-item results.";
+        "Bulk mailbox updates in batches, paced, with per-item results.",
+        doc "Apply many mailbox changes in few requests, paced at CMR's 5 req/s.\nOne result per change, in input order (see :class:`BulkResult`).";
 }
 
 /// The signature of any operation, route or composite.
+/// The resources (the first part of an operation's name), in the order the
+/// SDKs list them, each with what it holds (the docstring of the generated
+/// Python class). Every resource of [`ALL`] and [`COMPOSITE`] is here.
+pub const RESOURCES: &[(&str, &str)] = &[
+    ("users", "The partner's customers."),
+    ("geo", "Countries and states (reference data for ``users.create``)."),
+    ("domains", "Domains of a user: availability, forwarding, renewal."),
+    ("dns", "DNS records of a domain."),
+    ("orders", "Orders of domains and mailboxes."),
+    ("mailboxes", "Mailboxes."),
+    ("subscriptions", "Mailbox subscriptions."),
+    ("exports", "Mailbox exports to sending platforms."),
+    ("prewarmup", "Pre-warmed domain packages."),
+    ("wallet", "The partner wallet."),
+];
+
 pub fn signature(op: &str) -> Option<&'static Signature> {
     by_op(op).map(|r| &r.sig).or_else(|| COMPOSITE.iter().find(|c| c.op == op).map(|c| &c.sig))
 }
@@ -529,6 +644,34 @@ mod tests {
             assert!(by_op(c.op).is_none(), "{} is both a route and a composite", c.op);
             for u in c.uses {
                 assert!(by_op(u).is_some(), "{} uses unknown route {u}", c.op);
+            }
+        }
+    }
+
+    #[cfg(feature = "schema")]
+    #[test]
+    fn field_order_is_the_declaration_order() {
+        let f = field_order::<crate::models::CreateUser>();
+        assert_eq!(&f[..4], ["email", "company", "firstName", "lastName"]);
+        assert!(field_order::<String>().is_empty());
+    }
+
+    #[test]
+    fn every_resource_is_listed_once() {
+        let listed: Vec<&str> = RESOURCES.iter().map(|(r, _)| *r).collect();
+        assert_eq!(listed.iter().collect::<HashSet<_>>().len(), listed.len());
+        for op in ALL.iter().map(|r| r.op).chain(COMPOSITE.iter().map(|c| c.op)) {
+            if let Some((resource, _)) = op.split_once('.') {
+                assert!(listed.contains(&resource), "{op}: resource {resource} missing from RESOURCES");
+            }
+        }
+    }
+
+    #[test]
+    fn deprecated_operations_name_an_existing_replacement() {
+        for r in ALL {
+            if let Some(d) = r.deprecated {
+                assert!(by_op(d).is_some() && d != r.op, "{} deprecated for unknown {d}", r.op);
             }
         }
     }
