@@ -424,9 +424,6 @@ impl Control {
             Value::Object(m) => m,
             other => return Err(ControlError::bad(format!("{op}: arguments must be an object, got {other}"))),
         };
-        let num = |k: &str| -> Result<f64, ControlError> {
-            m.get(k).and_then(Value::as_f64).ok_or_else(|| ControlError::bad(format!("{op}: `{k}` (a number) is required")))
-        };
         Ok(match op {
             "reset" => {
                 self.reset().await;
@@ -434,14 +431,22 @@ impl Control {
             }
             "seed" => to(&self.seed()),
             "wallet" => json!({"balance": self.wallet()}),
-            "set_wallet" => json!({"balance": self.set_wallet(num("balance")?)?}),
+            "set_wallet" => {
+                let b = m.get("balance").and_then(Value::as_f64).ok_or_else(|| ControlError::bad("balance must be a non-negative number"))?;
+                json!({"balance": self.set_wallet(b)?})
+            }
             "clock" => to(&self.clock()),
             "freeze_clock" => {
                 let frozen = m.get("frozen").and_then(Value::as_bool).ok_or_else(|| ControlError::bad("frozen (boolean) is required"))?;
                 to(&self.freeze_clock(frozen))
             }
             "advance" => {
-                let secs = if m.contains_key("seconds") { num("seconds")? } else { 0.0 };
+                let secs = match m.get("seconds") {
+                    None => 0.0,
+                    Some(v) => v
+                        .as_f64()
+                        .ok_or_else(|| ControlError::bad(format!("seconds must be a number between 0 and {MAX_ADVANCE_SECONDS}")))?,
+                };
                 to(&self.advance(secs).await?)
             }
             "webhooks" => to(&self.webhooks()),
@@ -516,84 +521,81 @@ async fn body_obj(req: Request) -> Result<Map<String, Value>, Reply> {
     }
 }
 
-fn ctl(s: &Arc<Shared>) -> Control {
-    Control::new(s.clone())
-}
-
-fn answer<T: Serialize>(r: Result<T, ControlError>) -> Response {
-    match r {
-        Ok(v) => Json(json!(v)).into_response(),
+/// Run control operation `op` with the request's JSON body (if it takes one)
+/// as its arguments: every HTTP route is this, so the HTTP API and
+/// [`Control::call`] parse and check inputs the same way, in one place.
+async fn run(s: &Arc<Shared>, op: &str, req: Option<Request>) -> Response {
+    let args = match req {
+        None => Value::Null,
+        Some(req) => match body_obj(req).await {
+            Ok(m) => Value::Object(m),
+            Err(r) => return r.into_response(),
+        },
+    };
+    match Control::new(s.clone()).call(op, args).await {
+        Ok(v) => Json(v).into_response(),
         Err(e) => Reply::from(e).into_response(),
     }
 }
 
 async fn reset(State(s): S) -> Response {
-    ctl(&s).reset().await;
-    Json(json!({"ok": true})).into_response()
+    run(&s, "reset", None).await
 }
-
 async fn seed(State(s): S) -> Response {
-    Json(json!(ctl(&s).seed())).into_response()
+    run(&s, "seed", None).await
 }
-
 async fn get_wallet(State(s): S) -> Response {
-    Json(json!({"balance": ctl(&s).wallet()})).into_response()
+    run(&s, "wallet", None).await
 }
-
 async fn put_wallet(State(s): S, req: Request) -> Response {
-    let m = match body_obj(req).await {
-        Ok(m) => m,
-        Err(r) => return r.into_response(),
-    };
-    let Some(b) = m.get("balance").and_then(Value::as_f64) else {
-        return Reply::err(400, "balance must be a non-negative number").into_response();
-    };
-    answer(ctl(&s).set_wallet(b).map(|b| json!({"balance": b})))
+    run(&s, "set_wallet", Some(req)).await
 }
-
 /// `PUT /__sandbox/clock {"frozen": bool}`: stop real time from moving the virtual clock.
 async fn put_clock(State(s): S, req: Request) -> Response {
-    let m = match body_obj(req).await {
-        Ok(m) => m,
-        Err(r) => return r.into_response(),
-    };
-    let Some(frozen) = m.get("frozen").and_then(Value::as_bool) else {
-        return Reply::err(400, "frozen (boolean) is required").into_response();
-    };
-    Json(json!(ctl(&s).freeze_clock(frozen))).into_response()
+    run(&s, "freeze_clock", Some(req)).await
 }
-
 async fn get_clock(State(s): S) -> Response {
-    Json(json!(ctl(&s).clock())).into_response()
+    run(&s, "clock", None).await
 }
-
 async fn advance(State(s): S, req: Request) -> Response {
-    let m = match body_obj(req).await {
-        Ok(m) => m,
-        Err(r) => return r.into_response(),
-    };
-    let secs = match m.get("seconds") {
-        None => 0.0,
-        Some(v) => match v.as_f64() {
-            Some(x) => x,
-            None => return Reply::err(400, format!("seconds must be a number between 0 and {MAX_ADVANCE_SECONDS}")).into_response(),
-        },
-    };
-    answer(ctl(&s).advance(secs).await)
+    run(&s, "advance", Some(req)).await
 }
-
 async fn webhooks(State(s): S) -> Response {
-    Json(json!(ctl(&s).webhooks())).into_response()
+    run(&s, "webhooks", None).await
 }
-
 async fn get_config(State(s): S) -> Response {
-    Json(json!(ctl(&s).config())).into_response()
+    run(&s, "config", None).await
+}
+async fn put_config(State(s): S, req: Request) -> Response {
+    run(&s, "configure", Some(req)).await
+}
+async fn get_faults(State(s): S) -> Response {
+    run(&s, "faults", None).await
+}
+async fn add_fault(State(s): S, req: Request) -> Response {
+    run(&s, "inject_fault", Some(req)).await
+}
+async fn clear_faults(State(s): S) -> Response {
+    run(&s, "clear_faults", None).await
+}
+async fn requests(State(s): S) -> Response {
+    run(&s, "requests", None).await
+}
+async fn clear_requests(State(s): S) -> Response {
+    run(&s, "clear_requests", None).await
+}
+async fn state(State(s): S) -> Response {
+    run(&s, "state", None).await
+}
+/// `ok` says the server answers; a failing save shows in `persistence`.
+async fn health(State(s): S) -> Response {
+    run(&s, "health", None).await
 }
 
 const CONFIG_FIELDS: [&str; 6] = ["webhookUrl", "rateLimit", "maxBatch", "webhookSecret", "maxRequests", "maxEvents"];
 
-/// The JSON body of `PUT /__sandbox/config` as a [`ConfigPatch`] (JSON
-/// types only; the values are checked by [`Control::configure`]).
+/// A `configure` argument object as a [`ConfigPatch`] (JSON types only; the
+/// values are checked by [`Control::configure`]).
 fn config_patch(m: &Map<String, Value>) -> Result<ConfigPatch, ControlError> {
     if let Some(k) = m.keys().find(|k| !CONFIG_FIELDS.contains(&k.as_str())) {
         return Err(ControlError::bad(format!("Unknown config field '{k}' ({})", CONFIG_FIELDS.join(", "))));
@@ -611,8 +613,8 @@ fn config_patch(m: &Map<String, Value>) -> Result<ConfigPatch, ControlError> {
     p.rate_limit = match m.get("rateLimit") {
         None => None,
         Some(Value::Null) => Some(None),
-        Some(v) => match v.as_u64().filter(|n| *n > 0 && *n <= 1_000_000) {
-            Some(n) => Some(Some(n as u32)),
+        Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            Some(n) => Some(Some(n)),
             None => return Err(ControlError::bad("rateLimit must be a positive integer or null (off)")),
         },
     };
@@ -632,51 +634,4 @@ fn config_patch(m: &Map<String, Value>) -> Result<ConfigPatch, ControlError> {
         p.max_events = Some(count("maxEvents", v, &limit_why)?);
     }
     Ok(p)
-}
-
-async fn put_config(State(s): S, req: Request) -> Response {
-    let m = match body_obj(req).await {
-        Ok(m) => m,
-        Err(r) => return r.into_response(),
-    };
-    answer(config_patch(&m).and_then(|p| ctl(&s).configure(p)))
-}
-
-async fn get_faults(State(s): S) -> Response {
-    Json(json!(ctl(&s).faults())).into_response()
-}
-
-async fn add_fault(State(s): S, req: Request) -> Response {
-    let m = match body_obj(req).await {
-        Ok(m) => m,
-        Err(r) => return r.into_response(),
-    };
-    let f: Fault = match serde_json::from_value(Value::Object(m)) {
-        Ok(f) => f,
-        Err(e) => return Reply::err(400, format!("Invalid fault: {e}")).into_response(),
-    };
-    answer(ctl(&s).inject_fault(f))
-}
-
-async fn clear_faults(State(s): S) -> Response {
-    ctl(&s).clear_faults();
-    Json(json!([])).into_response()
-}
-
-async fn requests(State(s): S) -> Response {
-    Json(json!(ctl(&s).requests())).into_response()
-}
-
-async fn clear_requests(State(s): S) -> Response {
-    ctl(&s).clear_requests();
-    Json(json!([])).into_response()
-}
-
-async fn state(State(s): S) -> Response {
-    Json(ctl(&s).state()).into_response()
-}
-
-/// `ok` says the server answers; a failing save shows in `persistence`.
-async fn health(State(s): S) -> Response {
-    Json(ctl(&s).health()).into_response()
 }
