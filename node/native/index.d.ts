@@ -117,6 +117,12 @@ export interface NativeSandboxOptions {
  */
 export declare function operations(): string
 
+/**
+ * The operations [`NativeSandbox::control`] knows (`cmr_sandbox::CONTROL_OPS`),
+ * in the sandbox's order: `CONTROL_OPS` of `coldmailreseller/testing`.
+ */
+export declare function sandboxControlOps(): Array<string>
+
 /** Start a sandbox on a free loopback port. */
 export declare function startSandbox(options?: NativeSandboxOptions | undefined | null): Promise<NativeSandbox>
 

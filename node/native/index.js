@@ -840,6 +840,7 @@ module.exports.NativeEventDeduplicator = nativeBinding.NativeEventDeduplicator
 module.exports.NativeSandbox = nativeBinding.NativeSandbox
 module.exports.coreVersion = nativeBinding.coreVersion
 module.exports.operations = nativeBinding.operations
+module.exports.sandboxControlOps = nativeBinding.sandboxControlOps
 module.exports.startSandbox = nativeBinding.startSandbox
 module.exports.webhookConstructEvent = nativeBinding.webhookConstructEvent
 module.exports.webhookDedupeKey = nativeBinding.webhookDedupeKey

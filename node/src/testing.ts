@@ -107,11 +107,15 @@ export interface SandboxClock {
   frozen: boolean;
 }
 
-/** The control operations {@link Sandbox.control} accepts (the sandbox's `CONTROL_OPS`). */
-export const CONTROL_OPS = [
+/**
+ * The control operations {@link Sandbox.control} accepts: the sandbox's own
+ * list (`cmr_sandbox::CONTROL_OPS`, read from the native addon). Its type
+ * spells the same names; test/testing.test.js checks that both agree.
+ */
+export const CONTROL_OPS: readonly [
   'reset', 'seed', 'wallet', 'set_wallet', 'clock', 'freeze_clock', 'advance', 'webhooks', 'config', 'configure',
   'faults', 'inject_fault', 'clear_faults', 'requests', 'clear_requests', 'state', 'health',
-] as const;
+] = Object.freeze(native.sandboxControlOps()) as never;
 export type ControlOp = (typeof CONTROL_OPS)[number];
 
 /** A running sandbox. Stop it with {@link Sandbox.stop} (or `await using`). */

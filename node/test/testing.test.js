@@ -2,10 +2,28 @@
 // coldmailreseller/testing: the sandbox's typed control, in-process (no HTTP).
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const { CONTROL_OPS } = require('coldmailreseller/testing');
 const { useSandbox } = require('./helpers');
 
 const env = useSandbox();
+
+test('CONTROL_OPS is the sandbox list, and its TypeScript type names exactly those operations', () => {
+  // The value comes from the addon (cmr_sandbox::CONTROL_OPS); the type is
+  // spelled in testing.ts. Read the type from the installed declarations.
+  const dts = fs.readFileSync(path.join(path.dirname(require.resolve('coldmailreseller/testing')), 'testing.d.ts'), 'utf8');
+  const decl = /export declare const CONTROL_OPS: readonly \[([^\]]*)\]/.exec(dts);
+  assert.ok(decl, 'testing.d.ts declares CONTROL_OPS as a readonly tuple');
+  const typed = [...decl[1].matchAll(/["']([a-z_]+)["']/g)].map((m) => m[1]);
+  assert.ok(typed.includes('seed') && CONTROL_OPS.includes('seed'), `type ${typed}, value ${CONTROL_OPS}`);
+  const missingFromType = CONTROL_OPS.filter((op) => !typed.includes(op));
+  const unknownToSandbox = typed.filter((op) => !CONTROL_OPS.includes(op));
+  assert.deepEqual(missingFromType, [], 'operations the sandbox knows but ControlOp lacks');
+  assert.deepEqual(unknownToSandbox, [], 'ControlOp members the sandbox does not know');
+  assert.deepEqual([...CONTROL_OPS], typed, 'same order as the sandbox');
+  assert.ok(Object.isFrozen(CONTROL_OPS));
+});
 
 test('every control operation the package names is one the sandbox knows', async () => {
   const { sb } = env;

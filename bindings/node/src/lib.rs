@@ -597,3 +597,10 @@ pub async fn start_sandbox(options: Option<NativeSandboxOptions>) -> Result<Nati
     let sb = cmr_sandbox::Sandbox::start(opts).await.map_err(|e| Error::from_reason(e.to_string()))?;
     Ok(NativeSandbox { base_url: sb.base_url(), url: sb.url(), api_key: sb.api_key().to_string(), inner: Mutex::new(Some(sb)) })
 }
+
+/// The operations [`NativeSandbox::control`] knows (`cmr_sandbox::CONTROL_OPS`),
+/// in the sandbox's order: `CONTROL_OPS` of `coldmailreseller/testing`.
+#[napi]
+pub fn sandbox_control_ops() -> Vec<String> {
+    cmr_sandbox::CONTROL_OPS.iter().map(|s| s.to_string()).collect()
+}
