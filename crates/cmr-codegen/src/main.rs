@@ -12,6 +12,7 @@ mod openapi;
 mod py;
 mod rust;
 mod ts;
+mod ts_client;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ fn outputs() -> Vec<Output> {
         Output { path: "node/src/models.ts", content: ts::render() },
         Output { path: "python/coldmailreseller/_resources.py", content: py_sync },
         Output { path: "python/coldmailreseller/_async_resources.py", content: py_async },
+        Output { path: "node/src/resources.ts", content: ts_client::render(&std::fs::read_to_string(root().join(ts_client::CUSTOM)).unwrap_or_default()) },
     ]
 }
 
