@@ -7,6 +7,7 @@
 //! cargo run -p cmr-codegen -- check   # exit 1, listing the stale files, if any differs
 //! ```
 
+mod cli;
 mod docs;
 mod openapi;
 mod py;
@@ -36,6 +37,7 @@ fn outputs() -> Vec<Output> {
         Output { path: "node/src/models.ts", content: ts::render() },
         Output { path: "python/coldmailreseller/_resources.py", content: py_sync },
         Output { path: "python/coldmailreseller/_async_resources.py", content: py_async },
+        Output { path: "crates/cmr-cli/src/args_generated.rs", content: cli::render() },
     ]
 }
 
