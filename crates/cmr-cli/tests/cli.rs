@@ -71,6 +71,27 @@ fn users_create_from_file_with_flag_override() {
     assert_eq!(v["email"], "stdin@acme.example");
 }
 
+/// Commands generated from the composites of the table, and an enum flag
+/// given a value this CLI does not know (CMR's enums are open: it is sent).
+#[test]
+fn generated_composite_commands_and_open_enum_flags() {
+    let e = Env::new();
+    let id = e.provisioned("finder@acme.example", "acme-find.com", &["ann"]);
+    let found = e.json(&["users", "find-by-email", "--email", "FINDER@acme.example"]);
+    assert_eq!(found["id"], id.as_str(), "{found}");
+    assert_eq!(e.json(&["users", "find-by-email", "--email", "nobody@acme.example"]), Value::Null);
+    let domain = e.json(&["orders", "find-by-domain", "--user-id", &id, "--domain", "acme-find.com"]);
+    assert_eq!(domain["domainName"], "acme-find.com", "{domain}");
+    assert_eq!(e.json(&["orders", "find-by-domain", "--user-id", &id, "--domain", "never-ordered.example"]), Value::Null);
+
+    let active = e.json(&["subscriptions", "list", "--status", "ACTIVE"]);
+    assert!(active["items"].as_array().unwrap().iter().any(|s| s["domain"] == "acme-find.com"), "{active}");
+    let before = e.hits("GET", "/subscriptions");
+    let unknown = e.json(&["subscriptions", "list", "--status", "NOT_A_STATUS_YET"]);
+    assert_eq!(unknown["items"], json!([]), "{unknown}");
+    assert_eq!(e.hits("GET", "/subscriptions"), before + 1, "the unknown value reached the server");
+}
+
 #[test]
 fn geo_countries_and_states() {
     let e = Env::new();

@@ -7,6 +7,7 @@
 //! cargo run -p cmr-codegen -- check   # exit 1, listing the stale files, if any differs
 //! ```
 
+mod cli;
 mod docs;
 mod openapi;
 mod py;
@@ -38,6 +39,7 @@ fn outputs() -> Vec<Output> {
         Output { path: "python/coldmailreseller/_resources.py", content: py_sync },
         Output { path: "python/coldmailreseller/_async_resources.py", content: py_async },
         Output { path: "node/src/resources.ts", content: ts_client::render(&std::fs::read_to_string(root().join(ts_client::CUSTOM)).unwrap_or_default()) },
+        Output { path: "crates/cmr-cli/src/args_generated.rs", content: cli::render() },
     ]
 }
 
