@@ -10,10 +10,12 @@
 //! bool, None) converted directly to and from `serde_json::Value`: no JSON
 //! text in between (see docs/benchmarks.md for what that saved).
 //!
-//! One multi-thread tokio runtime serves everything: blocking calls `block_on`
-//! it with the GIL released, async calls are tasks on it whose results come
-//! back to the asyncio loop through a [`CompletionPort`] (a batch per wake-up,
-//! the GIL never taken by a tokio thread), and the embedded sandbox runs on it.
+//! Blocking calls run on the calling thread, with the GIL released, on a
+//! `current_thread` runtime and connection pool of that thread
+//! ([`ThreadRuntime`]). One shared multi-thread tokio runtime serves the
+//! rest: async calls are tasks on it whose results come back to the asyncio
+//! loop through a [`CompletionPort`] (a batch per wake-up, the GIL never
+//! taken by a tokio thread), and the embedded sandbox runs on it.
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -23,10 +25,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::Value;
 
-/// Worker threads of the shared runtime: `CMR_WORKER_THREADS` if set (1 to
-/// 64), else the number of CPUs capped at 2. The Python thread itself drives
-/// blocking calls and decodes results; more workers than that only compete
-/// with it (and with a local server) for the cores. See docs/benchmarks.md.
+/// Worker threads of the shared runtime (async calls, the embedded sandbox):
+/// `CMR_WORKER_THREADS` if set (1 to 64), else the number of CPUs capped at
+/// 2. The Python thread itself decodes results; more workers than that only
+/// compete with it (and with a local server) for the cores. See
+/// docs/benchmarks.md.
 fn worker_threads() -> usize {
     if let Some(n) = std::env::var("CMR_WORKER_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok()) {
         return n.clamp(1, 64);
@@ -170,40 +173,130 @@ fn args_value(args: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
     }
 }
 
-/// A notification every 100 ms from one background task: blocking calls wait
-/// on it to check for signals, without registering a timer per call (a new
-/// timer would wake the runtime's timer driver on every request).
-fn signal_tick() -> &'static tokio::sync::Notify {
-    static TICK: OnceLock<&'static tokio::sync::Notify> = OnceLock::new();
-    TICK.get_or_init(|| {
-        let n: &'static tokio::sync::Notify = Box::leak(Box::new(tokio::sync::Notify::new()));
-        runtime().spawn(async move {
-            loop {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                n.notify_waiters();
-            }
-        });
-        n
-    })
+// ---------------------------------------------------------------- blocking calls
+
+/// The runtime and connection pools of one OS thread, for its blocking calls.
+///
+/// A blocking call runs the whole request on the calling thread: a
+/// `current_thread` runtime of its own drives the request and the
+/// connection's task, so no other thread is woken per call (the shared
+/// multi-thread runtime handed every request to the worker owning the
+/// connection and back: two thread crossings and a wake-up per call, see
+/// docs/benchmarks.md). Everything but the connections stays the client's
+/// ([`cmr::client::ThreadTransports`]): the pacer keeps the rate limit
+/// across threads.
+///
+/// Each thread that makes blocking calls has its own pool (its own
+/// connections) per client; they close when the thread ends (the thread
+/// local is dropped with its runtime) or, idle, after 60 s of calls on that
+/// thread (idle connections are only reaped while the thread runs a call).
+struct ThreadRuntime {
+    /// The process that built it: after `os.fork()` the child gets a copy
+    /// whose epoll instance and sockets are still the parent's.
+    pid: u32,
+    rt: tokio::runtime::Runtime,
+    transports: std::cell::RefCell<cmr::client::ThreadTransports>,
 }
 
-/// Run `fut` to completion on the shared runtime with the GIL released,
-/// checking for signals (Ctrl-C) every 100 ms so a blocking call can be
-/// interrupted; the request is dropped (cancelled) then.
-fn block_interruptibly<F>(py: Python<'_>, fut: F) -> PyResult<F::Output>
+thread_local! {
+    static THREAD_RUNTIME: std::cell::RefCell<Option<std::rc::Rc<ThreadRuntime>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// This thread's runtime, made on first use (and again in a forked child).
+fn thread_runtime() -> PyResult<std::rc::Rc<ThreadRuntime>> {
+    let pid = std::process::id();
+    THREAD_RUNTIME
+        .try_with(|slot| {
+            let mut slot = slot.try_borrow_mut().map_err(|_| nested_call())?;
+            if let Some(t) = slot.as_ref() {
+                if t.pid == pid {
+                    return Ok(t.clone());
+                }
+                // A copy inherited through fork(): its epoll instance and
+                // sockets are shared with the parent, so dropping it would
+                // deregister the parent's connections. Leak it instead.
+                if let Some(inherited) = slot.take() {
+                    std::mem::forget(inherited);
+                }
+            }
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| PyRuntimeError::new_err(format!("could not start a cmr runtime for this thread: {e}")))?;
+            let t = std::rc::Rc::new(ThreadRuntime {
+                pid,
+                rt,
+                transports: std::cell::RefCell::new(cmr::client::ThreadTransports::new()),
+            });
+            *slot = Some(t.clone());
+            Ok(t)
+        })
+        .map_err(|_| PyRuntimeError::new_err("this thread is exiting: no cmr call can start"))?
+}
+
+fn nested_call() -> PyErr {
+    PyRuntimeError::new_err(
+        "a blocking cmr call cannot run inside another one on the same thread (e.g. from a log handler)",
+    )
+}
+
+/// Let this thread's idle connections see what happened while no call ran
+/// (a server that closed them), before the request picks one from the pool.
+///
+/// Between calls nothing polls this thread's runtime, so a connection the
+/// server closed still looks open: the request would be written into it and
+/// fail once sent (a POST then cannot be retried). A `yield_now` in a
+/// `current_thread` runtime polls the I/O driver (without waiting) before
+/// the yielding task runs again: the first yield delivers the pending
+/// readiness (the server's FIN) and schedules the connections' tasks, the
+/// second lets them run, read the end of stream and leave the pool. Two
+/// non-blocking `epoll_wait`s per call. A close that arrives later still
+/// races, as with any client: a GET is retried, a write is reported as "may
+/// have been sent". `python/tests/test_threads.py` covers both.
+async fn settle_idle_connections() {
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
+}
+
+/// How often a blocking call checks for signals (Ctrl-C).
+const SIGNAL_CHECK: Duration = Duration::from_millis(100);
+
+/// Run the request `make(client)` to completion on this thread's runtime,
+/// through this thread's pool for `client`, with the GIL released; checks
+/// for signals (Ctrl-C) every 100 ms so a blocking call can be interrupted;
+/// the request is dropped (cancelled) then.
+fn block_interruptibly<F, M>(py: Python<'_>, client: &cmr::Client, make: M) -> PyResult<F::Output>
 where
-    F: std::future::Future + Send,
+    M: FnOnce(cmr::Client) -> F + Send,
+    F: std::future::Future,
     F::Output: Send,
 {
-    let tick = signal_tick();
     py.detach(|| {
-        runtime().block_on(async {
+        let t = thread_runtime()?;
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(nested_call());
+        }
+        let client = {
+            // reqwest builds its pool inside a runtime context.
+            let _enter = t.rt.enter();
+            let mut transports = t.transports.try_borrow_mut().map_err(|_| nested_call())?;
+            transports.client(client).map_err(|e| Python::attach(|py| to_pyerr(py, &e)))?
+        };
+        let fut = make(client);
+        t.rt.block_on(async {
+            settle_idle_connections().await;
             let mut fut = std::pin::pin!(fut);
+            // One timer per call, first due after 100 ms: a call that ends
+            // sooner never checks (never waits for the GIL).
+            let start = tokio::time::Instant::now() + SIGNAL_CHECK;
+            let mut tick = tokio::time::interval_at(start, SIGNAL_CHECK);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     biased;
                     out = &mut fut => return Ok(out),
-                    _ = tick.notified() => Python::attach(|py| py.check_signals())?,
+                    _ = tick.tick() => Python::attach(|py| py.check_signals())?,
                 }
             }
         })
@@ -574,8 +667,8 @@ impl NativeClient {
     #[pyo3(signature = (op, args=None))]
     fn call<'py>(&self, py: Python<'py>, op: &str, args: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
         let args = args_value(args)?;
-        let client = &self.inner;
-        match block_interruptibly(py, cmr::error::catch_unwind(cmr::ops::call(client, op, args)))? {
+        let call = |c: cmr::Client| async move { cmr::error::catch_unwind(cmr::ops::call(&c, op, args)).await };
+        match block_interruptibly(py, &self.inner, call)? {
             Ok(v) => to_py(py, &v),
             Err(e) => Err(to_pyerr(py, &e)),
         }
@@ -611,8 +704,8 @@ impl NativeClient {
         let m = self::method(method)?;
         let body = body.map(|b| from_py(b, 0)).transpose()?;
         let query = query.unwrap_or_default();
-        let client = &self.inner;
-        match block_interruptibly(py, cmr::error::catch_unwind(client.request(m, path, &query, body)))? {
+        let call = |c: cmr::Client| async move { cmr::error::catch_unwind(c.request(m, path, &query, body)).await };
+        match block_interruptibly(py, &self.inner, call)? {
             Ok(env) => to_py(py, &envelope_value(&env)?),
             Err(e) => Err(to_pyerr(py, &e)),
         }

@@ -1,7 +1,13 @@
 //! The HTTP client: one transport with retries, backoff, `Retry-After`,
 //! optional pacing, envelope decoding and error mapping.
+//!
+//! A client's transport (its reqwest connection pool) is normally shared by
+//! every clone. [`ThreadTransports`] gives a thread a pool of its own while
+//! everything else (configuration, pacing, logging, retries, limits) stays
+//! the client's: for callers that run each request to completion on the
+//! calling thread's own runtime (the Python binding's blocking calls).
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
@@ -27,13 +33,15 @@ use crate::routes::{self, Method, Route};
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The connection pool this view sends through: the one every clone
+    /// shares, or a thread's own ([`ThreadTransports`]).
+    http: reqwest::Client,
     options: RequestOptions,
     /// Paced even without `requests_per_second` (bulk helpers: `for_bulk`).
     bulk: bool,
 }
 
 struct Inner {
-    http: reqwest::Client,
     config: Config,
     pacer: Option<Pacer>,
     /// Used by bulk helpers when no `requests_per_second` was configured.
@@ -72,34 +80,11 @@ impl Client {
     }
 
     pub(crate) fn from_config(config: Config) -> Result<Client> {
-        let mut headers = HeaderMap::new();
-        let key_header = if config.sandbox { routes::SANDBOX_API_KEY_HEADER } else { routes::API_KEY_HEADER };
-        let mut key = HeaderValue::from_str(config.api_key.expose())
-            .map_err(|_| Error::invalid("the API key contains characters not allowed in an HTTP header"))?;
-        key.set_sensitive(true);
-        headers.insert(HeaderName::from_static(key_header), key);
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_str(&config.user_agent).map_err(|_| Error::invalid("invalid user agent"))?,
-        );
-        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
-        let http = crate::http::client_builder()
-            .default_headers(headers)
-            // Never follow a redirect: the key header would go wherever the
-            // server points (reqwest strips only `Authorization`/`Cookie` on a
-            // cross-origin hop). A 3xx becomes an `ErrorKind::Redirect`.
-            .redirect(reqwest::redirect::Policy::none())
-            // Only the configured scheme: no silent https -> http downgrade.
-            .https_only(config.base_url.starts_with("https://"))
-            .connect_timeout(config.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            .build()
-            .map_err(|e| Error::new(ErrorKind::Network, format!("could not build the HTTP client: {e}")))?;
+        let http = transport(&config)?;
         let pacer = config.requests_per_second.map(Pacer::new);
         let bulk_pacer = Pacer::new(crate::config::defaults::RATE_LIMIT_PER_SECOND);
-        let inner = Inner { http, config, pacer, bulk_pacer };
-        Ok(Client { inner: Arc::new(inner), options: RequestOptions::default(), bulk: false })
+        let inner = Inner { config, pacer, bulk_pacer };
+        Ok(Client { inner: Arc::new(inner), http, options: RequestOptions::default(), bulk: false })
     }
 
     /// A view of this client whose requests use `options` (timeout, retries,
@@ -113,13 +98,13 @@ impl Client {
             merged.max_retries = options.max_retries;
         }
         merged.headers.extend(options.headers);
-        Client { inner: self.inner.clone(), options: merged, bulk: self.bulk }
+        Client { inner: self.inner.clone(), http: self.http.clone(), options: merged, bulk: self.bulk }
     }
 
     /// A view of this client that is always paced (at `requests_per_second`
     /// if set, else CMR's documented 5/s, shared by every bulk job of this client).
     pub(crate) fn for_bulk(&self) -> Client {
-        Client { inner: self.inner.clone(), options: self.options.clone(), bulk: true }
+        Client { inner: self.inner.clone(), http: self.http.clone(), options: self.options.clone(), bulk: true }
     }
 
     /// The pacer requests of this view go through, if any.
@@ -262,7 +247,6 @@ impl Client {
             Method::Delete => reqwest::Method::DELETE,
         };
         let mut req = self
-            .inner
             .http
             .request(m, &url)
             .timeout(self.options.timeout.unwrap_or(self.inner.config.timeout));
@@ -382,6 +366,98 @@ impl Client {
             .with_body_truncated(truncated)
             .with_retry_after(retry_after)
             .mark_sent(sent))
+    }
+}
+
+/// A connection pool for `config`, built through [`crate::http`]: the key
+/// and user-agent headers, no redirects, the configured scheme only.
+fn transport(config: &Config) -> Result<reqwest::Client> {
+    let mut headers = HeaderMap::new();
+    let key_header = if config.sandbox { routes::SANDBOX_API_KEY_HEADER } else { routes::API_KEY_HEADER };
+    let mut key = HeaderValue::from_str(config.api_key.expose())
+        .map_err(|_| Error::invalid("the API key contains characters not allowed in an HTTP header"))?;
+    key.set_sensitive(true);
+    headers.insert(HeaderName::from_static(key_header), key);
+    headers.insert(
+        USER_AGENT,
+        HeaderValue::from_str(&config.user_agent).map_err(|_| Error::invalid("invalid user agent"))?,
+    );
+    headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+    crate::http::client_builder()
+        .default_headers(headers)
+        // Never follow a redirect: the key header would go wherever the
+        // server points (reqwest strips only `Authorization`/`Cookie` on a
+        // cross-origin hop). A 3xx becomes an `ErrorKind::Redirect`.
+        .redirect(reqwest::redirect::Policy::none())
+        // Only the configured scheme: no silent https -> http downgrade.
+        .https_only(config.base_url.starts_with("https://"))
+        .connect_timeout(config.connect_timeout)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|e| Error::new(ErrorKind::Network, format!("could not build the HTTP client: {e}")))
+}
+
+/// The connection pools of one thread: one per client it used, each a new
+/// pool built like the client's own. [`ThreadTransports::client`] gives a
+/// view of a client that sends through this thread's pool and shares
+/// everything else with it: configuration, the pacer (so the rate limit
+/// holds across every thread), logging, retries, limits.
+///
+/// For a caller that runs each request on the calling thread's own runtime
+/// (a `current_thread` tokio runtime per thread): the connections' tasks
+/// then live on that runtime and a request never crosses threads. Keep one
+/// `ThreadTransports` per such runtime (a thread local beside it) and drop
+/// both together; a pool must only be used on the runtime it first ran on.
+/// Such a runtime does not run between calls: let it poll its I/O before
+/// each request (the Python binding yields twice), so that a connection the
+/// server closed meanwhile leaves the pool instead of taking the request.
+///
+/// An entry holds no strong reference to its client: the pool of a client
+/// that was dropped is dropped at the next lookup of a new client.
+#[derive(Default)]
+pub struct ThreadTransports {
+    pools: Vec<(Weak<Inner>, reqwest::Client)>,
+}
+
+impl ThreadTransports {
+    /// An empty set of pools.
+    pub fn new() -> ThreadTransports {
+        ThreadTransports::default()
+    }
+
+    /// `client` (with its options) sending through this thread's pool for
+    /// it; the pool is built on the first call for that client.
+    pub fn client(&mut self, client: &Client) -> Result<Client> {
+        let key = Arc::as_ptr(&client.inner);
+        // A live `Weak` keeps its allocation, so an address can only match
+        // the client it was made from.
+        let http = match self.pools.iter().find(|(w, _)| std::ptr::eq(w.as_ptr(), key)) {
+            Some((_, http)) => http.clone(),
+            None => {
+                let http = transport(&client.inner.config)?;
+                self.pools.retain(|(w, _)| w.strong_count() > 0);
+                self.pools.push((Arc::downgrade(&client.inner), http.clone()));
+                http
+            }
+        };
+        Ok(Client { inner: client.inner.clone(), http, options: client.options.clone(), bulk: client.bulk })
+    }
+
+    /// How many pools are held (for tests).
+    pub fn len(&self) -> usize {
+        self.pools.len()
+    }
+
+    /// No pool held?
+    pub fn is_empty(&self) -> bool {
+        self.pools.is_empty()
+    }
+}
+
+impl std::fmt::Debug for ThreadTransports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadTransports").field("pools", &self.pools.len()).finish()
     }
 }
 
