@@ -10,6 +10,7 @@
 mod docs;
 mod openapi;
 mod py;
+mod py_models;
 mod rust;
 mod ts;
 
@@ -36,6 +37,8 @@ fn outputs() -> Vec<Output> {
         Output { path: "node/src/models.ts", content: ts::render() },
         Output { path: "python/coldmailreseller/_resources.py", content: py_sync },
         Output { path: "python/coldmailreseller/_async_resources.py", content: py_async },
+        Output { path: "python/coldmailreseller/_models.py", content: py_models::models_file() },
+        Output { path: "python/coldmailreseller/_model_names.py", content: py_models::names_file() },
     ]
 }
 
