@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Optional, Union
 
 from ._base import Model, StrEnum
-from ._models_custom import Envelope
+from ._models_custom import Envelope as Envelope
 
 _m = dataclass(kw_only=True, repr=False)
 

@@ -477,7 +477,9 @@ pub fn render(custom_source: &str) -> (String, String) {
         typing.join(", "),
     );
     if !custom.is_empty() {
-        models.push_str(&format!("from ._models_custom import {}\n", custom.join(", ")));
+        // `X as X`: an explicit re-export (mypy --strict has no implicit ones).
+        let names: Vec<String> = custom.iter().map(|c| format!("{c} as {c}")).collect();
+        models.push_str(&format!("from ._models_custom import {}\n", names.join(", ")));
     }
     models.push_str("\n_m = dataclass(kw_only=True, repr=False)\n");
     models.push_str(&body);
