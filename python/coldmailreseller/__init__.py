@@ -42,16 +42,7 @@ if TYPE_CHECKING:  # typing costs ~20 ms to import: keep `import coldmailreselle
     from ._client import AsyncClient, Client
     from ._models import *  # noqa: F403
 
-_MODELS = (
-    "Ack Envelope User Country State Domain DomainAvailability WorkspaceCheck DomainRenewalItem "
-    "DomainRenewResult DomainAutoRenew DnsRecord DnsRecords NewDnsRecord OrderDomain NewMailbox "
-    "GoogleConfig ProfilePicture OrderCreated OrderStatus Order Mailbox MailboxAdminDetails "
-    "MailboxUpdate MailboxUpdateItem MailboxUpdateResult Subscription PlatformLogin PlatformMetadata "
-    "CredentialCreated PlatformCredential PlatformConnection PrewarmupMailbox PrewarmupDomain "
-    "PrewarmupItem PrewarmupOrderCreated Wallet ServiceProvider BillingCycle RecordType DomainStatus "
-    "MailboxStatus OrderState SubscriptionStatus PlatformApp SandboxScenario "
-    "BulkItemStatus BulkDnsRecord BulkItemResult BulkResult"
-).split()
+from ._model_names import MODELS as _MODELS  # generated: every name of ._models
 
 _LAZY = {
     "Client": "._client",

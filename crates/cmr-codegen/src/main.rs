@@ -11,6 +11,7 @@ mod cli;
 mod docs;
 mod openapi;
 mod py;
+mod py_models;
 mod rust;
 mod ts;
 mod ts_client;
@@ -40,6 +41,8 @@ fn outputs() -> Vec<Output> {
         Output { path: "python/coldmailreseller/_async_resources.py", content: py_async },
         Output { path: "node/src/resources.ts", content: ts_client::render(&std::fs::read_to_string(root().join(ts_client::CUSTOM)).unwrap_or_default()) },
         Output { path: "crates/cmr-cli/src/args_generated.rs", content: cli::render() },
+        Output { path: "python/coldmailreseller/_models.py", content: py_models::models_file() },
+        Output { path: "python/coldmailreseller/_model_names.py", content: py_models::names_file() },
     ]
 }
 

@@ -237,7 +237,7 @@ fn error_responses() -> Value {
 }
 
 /// The payload schema of a webhook event.
-fn event_schema(name: &str, g: &mut SchemaGenerator) -> Schema {
+pub fn event_schema(name: &str, g: &mut SchemaGenerator) -> Schema {
     use cmr::webhooks::*;
     match name.split('.').take(2).collect::<Vec<_>>().as_slice() {
         ["domain", "order"] => g.subschema_for::<DomainOrderEvent>(),

@@ -387,13 +387,15 @@ pub enum EventData {
 }
 
 macro_rules! event_model {
-    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident : $t:ty),* $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        // Declaration order, as `model!` records it (see models/macros.rs).
+        #[cfg_attr(feature = "schema", schemars(extend("x-field-order" = [$(stringify!($f)),*])))]
         #[serde(rename_all = "camelCase")]
-        pub struct $name { $($body)* }
+        pub struct $name { $($(#[$fm])* pub $f: $t,)* }
     };
 }
 
@@ -452,9 +454,9 @@ event_model! {
         #[serde(default)] pub status: Option<crate::models::MailboxStatus>,
         #[serde(default, alias = "workspaceType")] pub service_provider: Option<ServiceProvider>,
         #[serde(default)] pub profile_picture: Option<String>,
-        #[serde(default)] pub password: Option<String>,
-        #[serde(default)] pub app_password: Option<String>,
-        #[serde(default)] pub authenticator_secret: Option<String>,
+        #[serde(default)] #[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))] pub password: Option<String>,
+        #[serde(default)] #[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))] pub app_password: Option<String>,
+        #[serde(default)] #[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))] pub authenticator_secret: Option<String>,
         #[serde(default)] pub action_id: Option<String>,
         #[serde(flatten)] pub extra: Extra,
     }
@@ -490,9 +492,9 @@ event_model! {
         #[serde(default)] pub first_name: Option<String>,
         #[serde(default)] pub last_name: Option<String>,
         #[serde(default)] pub profile_picture: Option<String>,
-        #[serde(default)] pub password: Option<String>,
-        #[serde(default)] pub app_password: Option<String>,
-        #[serde(default)] pub authenticator_secret: Option<String>,
+        #[serde(default)] #[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))] pub password: Option<String>,
+        #[serde(default)] #[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))] pub app_password: Option<String>,
+        #[serde(default)] #[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))] pub authenticator_secret: Option<String>,
         #[serde(default, deserialize_with = "lenient::opt_bool")] pub is_admin: Option<bool>,
         #[serde(default)] pub warming_up_from: Option<String>,
         #[serde(default)] pub expiry_date: Option<String>,

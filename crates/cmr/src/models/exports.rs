@@ -19,6 +19,7 @@ model! {
     /// Login on the sending platform.
     pub struct PlatformLogin {
         pub email: String,
+        #[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))]
         pub password: String,
     }
 }

@@ -2,7 +2,12 @@
 //!
 //! * [`model!`] declares a struct with camelCase JSON names. Response models
 //!   end with `#[serde(flatten)] pub extra: Extra`, which keeps every field
-//!   the API sends that we do not know yet.
+//!   the API sends that we do not know yet. Its JSON Schema lists the Rust
+//!   field names in declaration order under `x-field-order` (a schema's
+//!   properties are sorted): the generated Python models keep that order.
+//!   A field whose value is a credential carries
+//!   `#[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))]`:
+//!   the Python models hide it in `repr`.
 //! * [`string_enum!`] declares an enum that (de)serialises as a string and
 //!   keeps values it does not know as `Unknown(String)` instead of failing.
 //!
@@ -11,20 +16,21 @@
 
 macro_rules! model {
     ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
-        model!(@field [$(#[$meta])*] $name [] $($body)*);
+        model!(@field [$(#[$meta])*] $name [] [] $($body)*);
     };
     // An optional field: also `= null` / `nil` by default in Kotlin and Swift.
-    (@field $metas:tt $name:ident [$($done:tt)*] $(#[$fm:meta])* pub $f:ident : Option<$t:ty>, $($rest:tt)*) => {
-        model!(@field $metas $name [$($done)* $(#[$fm])* #[cfg_attr(feature = "uniffi", uniffi(default = None))] pub $f: Option<$t>,] $($rest)*);
+    (@field $metas:tt $name:ident [$($done:tt)*] [$($names:ident)*] $(#[$fm:meta])* pub $f:ident : Option<$t:ty>, $($rest:tt)*) => {
+        model!(@field $metas $name [$($done)* $(#[$fm])* #[cfg_attr(feature = "uniffi", uniffi(default = None))] pub $f: Option<$t>,] [$($names)* $f] $($rest)*);
     };
-    (@field $metas:tt $name:ident [$($done:tt)*] $(#[$fm:meta])* pub $f:ident : $t:ty, $($rest:tt)*) => {
-        model!(@field $metas $name [$($done)* $(#[$fm])* pub $f: $t,] $($rest)*);
+    (@field $metas:tt $name:ident [$($done:tt)*] [$($names:ident)*] $(#[$fm:meta])* pub $f:ident : $t:ty, $($rest:tt)*) => {
+        model!(@field $metas $name [$($done)* $(#[$fm])* pub $f: $t,] [$($names)* $f] $($rest)*);
     };
-    (@field [$(#[$meta:meta])*] $name:ident [$($done:tt)*]) => {
+    (@field [$(#[$meta:meta])*] $name:ident [$($done:tt)*] [$($names:ident)*]) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[cfg_attr(feature = "schema", schemars(extend("x-field-order" = [$(stringify!($names)),*])))]
         #[serde(rename_all = "camelCase")]
         pub struct $name { $($done)* }
     };

@@ -40,9 +40,9 @@ model! {
     pub struct MailboxAdminDetails {
         #[serde(default, alias = "id")] pub mailbox_id: String,
         #[serde(default)] pub email: Option<String>,
-        #[serde(default)] pub password: Option<String>,
-        #[serde(default)] pub app_password: Option<String>,
-        #[serde(default)] pub authenticator_secret: Option<String>,
+        #[serde(default)] #[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))] pub password: Option<String>,
+        #[serde(default)] #[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))] pub app_password: Option<String>,
+        #[serde(default)] #[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))] pub authenticator_secret: Option<String>,
         #[serde(default, deserialize_with = "lenient::opt_bool")] pub is_admin: Option<bool>,
         #[serde(flatten)] pub extra: Extra,
     }

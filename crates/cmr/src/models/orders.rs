@@ -71,7 +71,7 @@ model! {
         pub content_type: String,
         /// File bytes (base64 in JSON).
         #[serde(with = "crate::models::common::base64_bytes")]
-        #[cfg_attr(feature = "schema", schemars(with = "String"))]
+        #[cfg_attr(feature = "schema", schemars(with = "String", extend("contentEncoding" = "base64")))]
         pub data: Vec<u8>,
     }
 }
