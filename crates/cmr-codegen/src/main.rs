@@ -12,6 +12,7 @@ mod openapi;
 mod py;
 mod rust;
 mod ts;
+mod uniffi;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ fn outputs() -> Vec<Output> {
         Output { path: "node/src/models.ts", content: ts::render() },
         Output { path: "python/coldmailreseller/_resources.py", content: py_sync },
         Output { path: "python/coldmailreseller/_async_resources.py", content: py_async },
+        Output { path: "bindings/uniffi/src/resources_generated.rs", content: uniffi::render() },
     ]
 }
 
