@@ -1,12 +1,11 @@
 //! `CmrClient`: construction, per-request options, the resource accessors,
-//! and the client-level operations (`send_error`, the raw `request`).
+//! and the raw `request`. Its operations of the route table (`send_error`)
+//! are generated with the resources (`resources_generated.rs`).
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
-
-use cmr::models::{Ack, SendErrorReport};
 
 use crate::errors::{guard, invalid, R};
 use crate::logging::{CmrLogger, ForeignSink};
@@ -20,7 +19,7 @@ const USER_AGENT_PREFIX: &str = concat!("cmr-uniffi/", env!("CARGO_PKG_VERSION")
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
 pub struct CmrClient {
-    inner: cmr::Client,
+    pub(crate) inner: cmr::Client,
 }
 
 impl fmt::Debug for CmrClient {
@@ -212,14 +211,6 @@ impl CmrClient {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl CmrClient {
-    /// `send_error`: report an integration error to CMR.
-    pub async fn send_error(&self, report: SendErrorReport) -> R<Ack> {
-        guard(async move {
-            Ok(self.inner.send_error(&report).await?)
-        })
-        .await
-    }
-
     /// Raw escape hatch: call any path (relative to the base URL, starting
     /// with `/`) with the client's auth, retries and errors. `bodyJson` is a
     /// JSON document or null; the answer is the whole envelope

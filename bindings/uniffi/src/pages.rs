@@ -1,9 +1,11 @@
 //! Concrete records for the generic `cmr::models::Page<T>` (uniffi has no
-//! generics): one per paginated list. The Kotlin `Flow`s and Swift
-//! `AsyncThrowingStream`s over every page are in the `Idioms` files.
+//! generics): one per paginated list, declared with [`page!`] in the
+//! generated `resources_generated.rs` (one per paginated operation of the
+//! route table). The Kotlin `Flow`s and Swift `AsyncThrowingStream`s over
+//! every page are in the `Idioms` files.
 
-use cmr::models::{Extra, Mailbox, Page, PrewarmupDomain, Subscription, User};
-
+/// `page!(/// doc \n Name, Item)`: the record `Name` of a `Page<Item>` and
+/// its conversion from it.
 macro_rules! page {
     ($(#[$m:meta])* $name:ident, $item:ty) => {
         $(#[$m])*
@@ -19,11 +21,11 @@ macro_rules! page {
             /// Total matching records, when the API says.
             pub total_count: Option<u64>,
             /// Other fields of the page object, as a JSON object string.
-            pub extra: Extra,
+            pub extra: cmr::models::Extra,
         }
 
-        impl From<Page<$item>> for $name {
-            fn from(p: Page<$item>) -> Self {
+        impl From<cmr::models::Page<$item>> for $name {
+            fn from(p: cmr::models::Page<$item>) -> Self {
                 $name {
                     items: p.items,
                     current_page: p.current_page,
@@ -36,13 +38,4 @@ macro_rules! page {
         }
     };
 }
-
-page!(/// A page of `users.list`.
-    UserPage, User);
-page!(/// A page of `mailboxes.list_all`.
-    MailboxPage, Mailbox);
-page!(/// A page of `subscriptions.list`.
-    SubscriptionPage, Subscription);
-page!(/// A page of `prewarmup.list`.
-    PrewarmupPage, PrewarmupDomain);
-
+pub(crate) use page;

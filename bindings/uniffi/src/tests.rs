@@ -31,21 +31,23 @@ fn snake_to_camel(s: &str) -> String {
     out
 }
 
-/// Every op of the route table has an exported method on its resource
-/// object (`users.create` -> `impl UsersResource { pub async fn create`),
-/// found by scanning this file's source like `cmr::ops` does.
+/// Every op of the route table and of `routes::COMPOSITE` has an exported
+/// method on its resource object (`users.create` -> `impl UsersResource {
+/// pub async fn create`), generated or hand-written, found by scanning the
+/// crate's sources.
 #[test]
 fn every_route_has_an_exported_method() {
     let all = sources().into_iter().map(|(_, s)| s).collect::<Vec<_>>().join("\n");
     let src = all.as_str();
-    for route in cmr::routes::ALL {
-        let (owner, method) = match route.op.split_once('.') {
+    let ops = cmr::routes::ALL.iter().map(|r| r.op).chain(cmr::routes::COMPOSITE.iter().map(|c| c.op));
+    for op in ops {
+        let (owner, method) = match op.split_once('.') {
             Some((resource, method)) => {
                 let mut r = resource.to_string();
                 r[..1].make_ascii_uppercase();
                 (format!("impl {r}Resource {{"), method.to_string())
             }
-            None => ("impl CmrClient {".to_string(), route.op.to_string()),
+            None => ("impl CmrClient {".to_string(), op.to_string()),
         };
         // The exported impl blocks of this owner, each up to its closing "\n}".
         let mut found = false;
@@ -65,8 +67,7 @@ fn every_route_has_an_exported_method() {
         }
         assert!(
             found,
-            "{} has no exported method `{method}` ({})",
-            route.op,
+            "{op} has no exported method `{method}` ({})",
             snake_to_camel(&method)
         );
     }

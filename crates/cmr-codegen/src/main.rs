@@ -15,6 +15,7 @@ mod py_models;
 mod rust;
 mod ts;
 mod ts_client;
+mod uniffi;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ fn outputs() -> Vec<Output> {
         Output { path: "crates/cmr-cli/src/args_generated.rs", content: cli::render() },
         Output { path: "python/coldmailreseller/_models.py", content: py_models::models_file() },
         Output { path: "python/coldmailreseller/_model_names.py", content: py_models::names_file() },
+        Output { path: "bindings/uniffi/src/resources_generated.rs", content: uniffi::render() },
     ]
 }
 
