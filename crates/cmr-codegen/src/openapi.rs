@@ -70,67 +70,26 @@ struct Parts {
     body: Option<Value>,
 }
 
-/// Query parameters and request body of a route, from its arguments.
+/// Query parameters and request body of a route, from its arguments
+/// (`routes::request_schemas`, which the sandbox validates requests with).
 fn request_parts(r: &Route, args: &[Schema], defs: &Map<String, Value>) -> Parts {
-    let model_arg = r.sig.args.iter().zip(args).find(|(a, _)| matches!(a.kind, ArgKind::Model(_)));
-    let model = model_arg.map(|(_, s)| s.as_value());
-    let model_def = model.map(|m| resolve(defs, m));
-    let model_props = model_def.and_then(|d| d.get("properties")).and_then(Value::as_object);
-    let model_required: Vec<&str> = model_def
-        .and_then(|d| d.get("required"))
-        .and_then(Value::as_array)
-        .map(|v| v.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-
+    let req = routes::request_schemas(r, args, defs);
     let mut parameters = Vec::new();
-    for q in r.query {
-        let (schema, required) = match r.sig.args.iter().zip(args).find(|(a, _)| a.name == *q) {
-            Some((a, s)) => (s.as_value().clone(), matches!(a.kind, ArgKind::Str | ArgKind::Json(_) | ArgKind::UpperEnum(_))),
-            None => match model_props.and_then(|p| p.get(*q)) {
-                Some(s) => (s.clone(), model_required.contains(q)),
-                None => (json!({"type": "string"}), false),
-            },
-        };
-        let mut p = json!({"name": q, "in": "query", "required": required, "schema": schema});
+    for q in req.query {
+        let mut p = json!({"name": q.name, "in": "query", "required": q.required, "schema": q.schema});
         if let Some(d) = schema_description(&p["schema"]) {
             p["description"] = json!(d);
         }
         parameters.push(p);
     }
-
-    if r.body == BodyKind::None {
-        return Parts { parameters, body: None };
-    }
-    let mut extra = Map::new();
-    let mut extra_required = Vec::new();
-    for (a, s) in r.sig.args.iter().zip(args) {
-        if matches!(a.kind, ArgKind::Model(_)) || r.query.contains(&a.name) {
-            continue;
-        }
-        extra.insert(a.name.to_string(), s.as_value().clone());
-        if matches!(a.kind, ArgKind::Str | ArgKind::Json(_) | ArgKind::UpperEnum(_)) {
-            extra_required.push(a.name);
-        }
-    }
-    // A model sent under one body field is that field.
-    let wrapped = model_arg.filter(|(a, _)| !a.name.is_empty());
-    if let Some((a, m)) = wrapped {
-        extra.insert(a.name.to_string(), m.as_value().clone());
-        extra_required.push(a.name);
-    }
-    let model = if wrapped.is_some() { None } else { model };
-    let extra_schema = json!({"type": "object", "properties": extra, "required": extra_required});
-    let schema = match (model, extra.is_empty()) {
-        (Some(m), true) => m.clone(),
-        (Some(m), false) => json!({"allOf": [m, extra_schema]}),
-        (None, false) => extra_schema,
-        (None, true) => json!({"type": "object"}),
-    };
-    let media = match r.body {
-        BodyKind::Multipart => "multipart/form-data",
-        _ => "application/json",
-    };
-    Parts { parameters, body: Some(json!({"required": true, "content": {media: {"schema": schema}}})) }
+    let body = req.body.map(|schema| {
+        let media = match r.body {
+            BodyKind::Multipart => "multipart/form-data",
+            _ => "application/json",
+        };
+        json!({"required": true, "content": {media: {"schema": schema}}})
+    });
+    Parts { parameters, body }
 }
 
 /// The argument names an SDK method takes (camelCase): the named arguments

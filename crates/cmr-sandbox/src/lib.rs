@@ -27,6 +27,7 @@ mod reply;
 mod seed;
 mod server;
 mod state;
+pub mod validate;
 mod webhooks;
 
 pub use control::{ClockState, ConfigPatch, Control, ControlError, SandboxConfig, Seeded, WebhookEvent, CONTROL_OPS, MAX_ADVANCE_SECONDS};

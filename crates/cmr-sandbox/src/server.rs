@@ -218,11 +218,27 @@ async fn handle(
         return Reply::err(429, "Rate limit exceeded").header("retry-after", retry.to_string());
     }
 
-    // 4. Body.
+    // 4. Body, then the request checked against the operation's schemas
+    //    (the spec's): required query parameters, body fields and types.
+    //    Multipart file parts are described by the sandbox's own metadata,
+    //    not by the schema's `files`, so they are left out of the check.
+    let multipart = route.body == BodyKind::Multipart
+        && header_str(req.headers(), "content-type").is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"));
     let body = match read_body(route, req).await {
         Ok(b) => b,
         Err(reply) => return reply,
     };
+    let checked = match (&body, multipart) {
+        (Value::Object(m), true) => {
+            let mut m = m.clone();
+            m.remove("files");
+            crate::validate::for_route(route).check(&query, &Value::Object(m))
+        }
+        _ => crate::validate::for_route(route).check(&query, &body),
+    };
+    if let Err(reply) = checked {
+        return reply;
+    }
 
     // 5. Dispatch under the world lock (batches over the limit refused first).
     if let Err(reply) = crate::api::check_batch(route, &body, shared.config.lock().max_batch) {

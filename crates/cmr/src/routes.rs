@@ -364,6 +364,98 @@ pub fn schemas(op: &str, g: &mut schemars::SchemaGenerator) -> Option<OpSchemas>
     route_schemas(op, g).or_else(|| composite_schemas(op, g))
 }
 
+/// One query parameter of a route, as the spec declares it (feature `schema`).
+#[cfg(feature = "schema")]
+#[derive(Debug, Clone)]
+pub struct QueryParam {
+    pub name: &'static str,
+    pub schema: serde_json::Value,
+    pub required: bool,
+}
+
+/// What a route's request must carry (feature `schema`): its query
+/// parameters and the JSON Schema of its body (`None` for a route without
+/// one). The spec (`cmr-codegen`) and the sandbox's request validation both
+/// read it, so they describe a request alike.
+#[cfg(feature = "schema")]
+#[derive(Debug, Clone)]
+pub struct RequestSchemas {
+    pub query: Vec<QueryParam>,
+    pub body: Option<serde_json::Value>,
+}
+
+/// The query parameters and body schema of a route, from its arguments'
+/// schemas ([`OpSchemas::args`]) and the generator's definitions (`defs`,
+/// which the `$ref`s of `args` name by their last path segment).
+///
+/// A query parameter is required when its argument is (a string, a JSON
+/// value, an enum) or when the request model requires the field. The body is
+/// the request model, plus the other arguments that are not query parameters
+/// as fields (required unless optional); a model sent under one body field
+/// (`mailboxes.update`) is that field.
+#[cfg(feature = "schema")]
+pub fn request_schemas(r: &Route, args: &[schemars::Schema], defs: &serde_json::Map<String, serde_json::Value>) -> RequestSchemas {
+    use serde_json::{json, Map, Value};
+    let deref = |s: &Value| -> Option<Value> {
+        match s.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()) {
+            Some(name) => defs.get(name).cloned(),
+            None => Some(s.clone()),
+        }
+    };
+    let model_arg = r.sig.args.iter().zip(args).find(|(a, _)| matches!(a.kind, ArgKind::Model(_)));
+    let model = model_arg.map(|(_, s)| s.as_value());
+    let model_def = model.and_then(|m| deref(m));
+    let model_props = model_def.as_ref().and_then(|d| d.get("properties")).and_then(Value::as_object);
+    let model_required: Vec<&str> = model_def
+        .as_ref()
+        .and_then(|d| d.get("required"))
+        .and_then(Value::as_array)
+        .map(|v| v.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let required_kind = |k: ArgKind| matches!(k, ArgKind::Str | ArgKind::Json(_) | ArgKind::UpperEnum(_));
+
+    let mut query = Vec::new();
+    for q in r.query {
+        let (schema, required) = match r.sig.args.iter().zip(args).find(|(a, _)| a.name == *q) {
+            Some((a, s)) => (s.as_value().clone(), required_kind(a.kind)),
+            None => match model_props.and_then(|p| p.get(*q)) {
+                Some(s) => (s.clone(), model_required.contains(q)),
+                None => (json!({"type": "string"}), false),
+            },
+        };
+        query.push(QueryParam { name: q, schema, required });
+    }
+
+    if r.body == BodyKind::None {
+        return RequestSchemas { query, body: None };
+    }
+    let mut extra = Map::new();
+    let mut extra_required = Vec::new();
+    for (a, s) in r.sig.args.iter().zip(args) {
+        if matches!(a.kind, ArgKind::Model(_)) || r.query.contains(&a.name) {
+            continue;
+        }
+        extra.insert(a.name.to_string(), s.as_value().clone());
+        if required_kind(a.kind) {
+            extra_required.push(a.name);
+        }
+    }
+    let wrapped = model_arg.filter(|(a, _)| !a.name.is_empty());
+    if let Some((a, m)) = wrapped {
+        extra.insert(a.name.to_string(), m.as_value().clone());
+        extra_required.push(a.name);
+    }
+    let model = if wrapped.is_some() { None } else { model };
+    let extra_schema = json!({"type": "object", "properties": extra, "required": extra_required});
+    let body = match (model, extra.is_empty()) {
+        (Some(m), true) => m.clone(),
+        (Some(m), false) => json!({"allOf": [m, extra_schema]}),
+        (None, false) => extra_schema,
+        (None, true) => json!({"type": "object"}),
+    };
+    RequestSchemas { query, body: Some(body) }
+}
+
 routes! {
     // --- Users ---------------------------------------------------------------
     USERS_LIST = "users.list", Get "/users/list", query ["page", "limit", "search"], None, async false,

@@ -145,8 +145,13 @@ fn run_task(w: &mut World, kind: TaskKind, at: i64) {
 pub fn q<'a>(r: &'a Req, name: &str) -> Result<&'a str, Reply> {
     match r.query.get(name).map(|s| s.trim()) {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(Reply::err(400, if name == "userId" { "Please provide a userId".to_string() } else { format!("Please provide a {name}") })),
+        _ => Err(Reply::err(400, missing_param(name))),
     }
+}
+
+/// The answer to a missing required query parameter (CMR: "Please provide a userId").
+pub fn missing_param(name: &str) -> String {
+    format!("Please provide a {name}")
 }
 
 /// An optional query parameter.
@@ -184,20 +189,20 @@ pub fn paginate<T: Clone>(all: &[T], page: u32, limit: u32) -> (Vec<T>, Value) {
 /// The JSON body decoded into `T` (400 with serde's explanation otherwise).
 pub fn body<T: DeserializeOwned>(r: &Req) -> Result<T, Reply> {
     if r.body.is_null() {
-        return Err(Reply::err(400, "Request body is required"));
+        return Err(Reply::err(400, BODY_REQUIRED));
     }
     if !r.body.is_object() {
-        return Err(Reply::err(400, "Request body must be a JSON object"));
+        return Err(Reply::err(400, BODY_NOT_OBJECT));
     }
-    serde_json::from_value(r.body.clone()).map_err(|e| Reply::err(400, format!("Invalid request body: {e}")))
+    serde_json::from_value(r.body.clone()).map_err(|e| Reply::err(400, format!("{INVALID_BODY}: {e}")))
 }
 
 /// The body as an object (400 when absent or not an object).
 pub fn body_obj(r: &Req) -> Result<&serde_json::Map<String, Value>, Reply> {
     match &r.body {
         Value::Object(m) => Ok(m),
-        Value::Null => Err(Reply::err(400, "Request body is required")),
-        _ => Err(Reply::err(400, "Request body must be a JSON object")),
+        Value::Null => Err(Reply::err(400, BODY_REQUIRED)),
+        _ => Err(Reply::err(400, BODY_NOT_OBJECT)),
     }
 }
 
@@ -212,6 +217,16 @@ pub const USER_UPDATED: &str = "User credentials updated";
 pub const EMAIL_EXISTS: &str = "Email already exists";
 /// A wrong or missing key, 401 (docs).
 pub const INVALID_API_KEY: &str = "Invalid API Key";
+// Validation failures, 400 (errors.md: "malformed request / missing field"),
+// from the handlers' own checks and from `crate::validate` (the schemas).
+/// A route that takes a body got none.
+pub const BODY_REQUIRED: &str = "Request body is required";
+/// The body is JSON but not an object.
+pub const BODY_NOT_OBJECT: &str = "Request body must be a JSON object";
+/// A body field is refused; followed by `: ` and what (the field's JSON pointer and why).
+pub const INVALID_BODY: &str = "Invalid request body";
+/// A query parameter is refused; followed by ` name: why`.
+pub const INVALID_QUERY: &str = "Invalid query parameter";
 
 /// The user of `userId` (404 when unknown).
 pub fn user<'a>(w: &'a World, id: &str) -> Result<&'a UserRec, Reply> {

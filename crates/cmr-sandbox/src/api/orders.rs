@@ -150,9 +150,9 @@ fn created_reply(w: &mut World, order: OrderRec, confirm: bool, unavailable: Vec
 
 fn create_from(w: &mut World, uid: &str, v: &Value, now: i64) -> R {
     if !v.is_object() {
-        return Err(Reply::err(400, "Request body must be a JSON object"));
+        return Err(Reply::err(400, super::BODY_NOT_OBJECT));
     }
-    let mut order: CreateOrder = serde_json::from_value(v.clone()).map_err(|e| Reply::err(400, format!("Invalid request body: {e}")))?;
+    let mut order: CreateOrder = serde_json::from_value(v.clone()).map_err(|e| Reply::err(400, format!("{}: {e}", super::INVALID_BODY)))?;
     if order.domains.is_empty() && order.mailboxes.values().all(Vec::is_empty) {
         return Err(Reply::err(400, "An order needs at least one domain or mailbox"));
     }
@@ -282,7 +282,7 @@ pub fn add_mailboxes_to_subscription(w: &mut World, r: &Req, now: i64) -> R {
     let uid = user_q(w, r)?;
     body_obj(r)?;
     let v = normalise_form(&r.body);
-    let req: AddMailboxesToSubscription = serde_json::from_value(v).map_err(|e| Reply::err(400, format!("Invalid request body: {e}")))?;
+    let req: AddMailboxesToSubscription = serde_json::from_value(v).map_err(|e| Reply::err(400, format!("{}: {e}", super::INVALID_BODY)))?;
     let order = MailboxOrder {
         subscription_id: Some(req.subscription_id),
         mailboxes: req.mailboxes,
