@@ -8,7 +8,8 @@
 //! and compiled into a small validator of the subset of JSON Schema schemars
 //! emits (`type`, `properties`, `required`, `additionalProperties`, `items`,
 //! `enum`, `const`, `anyOf`, `oneOf`, `allOf`, `$ref`, numeric and length
-//! bounds). Annotations (`description`, `default`, `format`, `x-*`) are
+//! bounds). Annotations (`description`, `default`, `format`, `contentEncoding`
+//! (an annotation in JSON Schema 2020-12: a base64 field is checked as a string), `x-*`) are
 //! ignored; any other keyword is listed by [`unsupported_keywords`], which a
 //! test keeps empty. Unknown body fields are accepted, as the schemas allow
 //! them (no `additionalProperties: false`) and CMR ignores them.
@@ -43,7 +44,7 @@ const TYPE_NAMES: &[(u8, &str)] =
 
 /// Keywords that assert nothing.
 const ANNOTATIONS: &[&str] =
-    &["description", "title", "default", "examples", "format", "deprecated", "readOnly", "writeOnly", "$schema", "$id", "$comment", "$defs", "definitions"];
+    &["description", "title", "default", "examples", "format", "deprecated", "readOnly", "writeOnly", "contentEncoding", "contentMediaType", "$schema", "$id", "$comment", "$defs", "definitions"];
 
 /// Nesting of the validation walk (instance depth plus `$ref` hops).
 const MAX_DEPTH: usize = 256;
