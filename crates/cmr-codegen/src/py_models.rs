@@ -503,6 +503,25 @@ pub fn render(custom_source: &str) -> (String, String) {
 mod tests {
     use super::*;
 
+    /// `x-secret` (the Python `repr` mask, the spec) and the Rust `Debug`
+    /// mask (`cmr::models::SECRET_FIELDS`, by field name) cover the same fields.
+    #[test]
+    fn secret_marks_match_the_fields_rust_debug_redacts() {
+        let mut seen = 0;
+        for contract in [schemars::generate::Contract::Deserialize, schemars::generate::Contract::Serialize] {
+            for (name, def) in &crate::ts::definitions(contract) {
+                let Some(props) = def.get("properties").and_then(Value::as_object) else { continue };
+                for (json, p) in props {
+                    let marked = p.get("x-secret") == Some(&Value::Bool(true));
+                    let named = cmr::models::SECRET_FIELDS.contains(&snake(json).as_str());
+                    assert_eq!(marked, named, "{name}.{json}: x-secret {marked}, in SECRET_FIELDS {named}");
+                    seen += usize::from(marked);
+                }
+            }
+        }
+        assert!(seen >= 10, "only {seen} secret fields found");
+    }
+
     #[test]
     fn names_round_trip_between_python_and_json() {
         for n in ["address_line_one", "id", "excluded_dmarc_tags", "pre_warmed_up_mailboxes"] {

@@ -389,13 +389,14 @@ pub enum EventData {
 macro_rules! event_model {
     ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident : $t:ty),* $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         // Declaration order, as `model!` records it (see models/macros.rs).
         #[cfg_attr(feature = "schema", schemars(extend("x-field-order" = [$(stringify!($f)),*])))]
         #[serde(rename_all = "camelCase")]
         pub struct $name { $($(#[$fm])* pub $f: $t,)* }
+        crate::models::macros::redacted_debug!($name { $($f)* });
     };
 }
 

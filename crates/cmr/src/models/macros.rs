@@ -7,7 +7,8 @@
 //!   properties are sorted): the generated Python models keep that order.
 //!   A field whose value is a credential carries
 //!   `#[cfg_attr(feature = "schema", schemars(extend("x-secret" = true)))]`:
-//!   the Python models hide it in `repr`.
+//!   the Python models hide it in `repr`, and every model's `Debug` prints
+//!   the fields named in [`SECRET_FIELDS`] as `<redacted>`.
 //! * [`string_enum!`] declares an enum that (de)serialises as a string and
 //!   keeps values it does not know as `Unknown(String)` instead of failing.
 //!
@@ -27,13 +28,58 @@ macro_rules! model {
     };
     (@field [$(#[$meta:meta])*] $name:ident [$($done:tt)*] [$($names:ident)*]) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[cfg_attr(feature = "schema", schemars(extend("x-field-order" = [$(stringify!($names)),*])))]
         #[serde(rename_all = "camelCase")]
         pub struct $name { $($done)* }
+        redacted_debug!($name { $($names)* });
     };
+}
+
+/// Field names whose values are credentials (a mailbox's password, app
+/// password and authenticator secret, a platform login's password): `Debug`
+/// of every model prints them as `<redacted>`. The same fields carry
+/// `x-secret` in the spec (a test checks both agree), which the Python
+/// models hide in `repr`.
+pub const SECRET_FIELDS: &[&str] = &["password", "app_password", "authenticator_secret"];
+
+/// `Debug` as derived, except that a field named in [`SECRET_FIELDS`] with a
+/// value prints `Some(<redacted>)` / `<redacted>`.
+macro_rules! redacted_debug {
+    ($name:ident { $($f:ident)* }) => {
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let mut d = f.debug_struct(stringify!($name));
+                $(
+                    if $crate::models::macros::SECRET_FIELDS.contains(&stringify!($f)) {
+                        d.field(stringify!($f), &$crate::models::macros::Redacted(&self.$f));
+                    } else {
+                        d.field(stringify!($f), &self.$f);
+                    }
+                )*
+                d.finish()
+            }
+        }
+    };
+}
+
+pub(crate) use redacted_debug;
+
+/// Prints `<redacted>` for a value (`None` for an absent optional string).
+/// Every field type must compile here, whether or not it is secret, hence
+/// the `Any` check rather than a trait bound.
+pub struct Redacted<'a, T>(pub &'a T);
+
+impl<T: std::any::Any> std::fmt::Debug for Redacted<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.0 as &dyn std::any::Any).downcast_ref::<Option<String>>() {
+            Some(None) => f.write_str("None"),
+            Some(Some(_)) => f.write_str("Some(<redacted>)"),
+            None => f.write_str("<redacted>"),
+        }
+    }
 }
 
 macro_rules! string_enum {
@@ -131,3 +177,31 @@ macro_rules! string_enum {
     };
 }
 
+#[cfg(test)]
+mod tests {
+    use crate::models::{MailboxAdminDetails, PlatformLogin};
+
+    #[test]
+    fn debug_redacts_credentials_and_keeps_the_rest() {
+        let m = MailboxAdminDetails {
+            password: Some("hunter2-pass".into()),
+            app_password: Some("app-pass-xyz".into()),
+            authenticator_secret: None,
+            ..Default::default()
+        };
+        let d = format!("{m:?}");
+        assert!(!d.contains("hunter2-pass") && !d.contains("app-pass-xyz"), "{d}");
+        assert!(d.contains("password: Some(<redacted>)") && d.contains("authenticator_secret: None"), "{d}");
+        let l = PlatformLogin { email: "ops@acme.com".into(), password: "s3cret-login".into() };
+        let d = format!("{l:#?}");
+        assert!(!d.contains("s3cret-login") && d.contains("ops@acme.com") && d.contains("<redacted>"), "{d}");
+    }
+
+    #[test]
+    fn debug_redacts_webhook_credentials() {
+        let e: crate::webhooks::MailboxEvent =
+            serde_json::from_value(serde_json::json!({"password": "pw-in-event", "email": "a@b.co"})).unwrap();
+        let d = format!("{e:?}");
+        assert!(!d.contains("pw-in-event") && d.contains("<redacted>"), "{d}");
+    }
+}

@@ -5,6 +5,7 @@
 
 #[macro_use]
 pub(crate) mod macros;
+pub use macros::SECRET_FIELDS;
 pub mod bulk;
 pub mod common;
 pub mod dns;
