@@ -25,6 +25,7 @@
 //! - **Dispatch**: every generated struct's `plan` serialises its flags into
 //!   the argument object of `cmr::ops::call` (via `crate::op_job`).
 
+use crate::names;
 use std::collections::BTreeSet;
 
 use cmr::routes::{self, ArgKind, Signature};
@@ -198,25 +199,6 @@ fn ref_name(s: &Value) -> Option<&str> {
     s.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next())
 }
 
-/// The schema without its `null` alternative.
-fn non_null(s: &Value) -> Value {
-    if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
-        let rest: Vec<&Value> = any.iter().filter(|v| v.get("type").and_then(Value::as_str) != Some("null")).collect();
-        if rest.len() < any.len() && rest.len() == 1 {
-            return rest[0].clone();
-        }
-    }
-    if let Some(Value::Array(types)) = s.get("type") {
-        let rest: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
-        if rest.len() < types.len() {
-            let mut s = s.clone();
-            s["type"] = if rest.len() == 1 { rest[0].clone() } else { Value::Array(rest.into_iter().cloned().collect()) };
-            return s;
-        }
-    }
-    s.clone()
-}
-
 /// The known values of an enum schema (a `string_enum!`: `anyOf` of the
 /// known values and any string), if it is one.
 fn enum_values(def: &Value) -> Option<Vec<String>> {
@@ -257,9 +239,9 @@ fn scalar(s: &Value, defs: &Map<String, Value>) -> Option<(&'static str, Option<
 
 /// The flag type of a (non-null) schema; `None` when no flag can carry it.
 fn flag_type(s: &Value, defs: &Map<String, Value>) -> Option<FlagType> {
-    let s = non_null(s);
+    let s = names::non_null(s).0;
     if s.get("type").and_then(Value::as_str) == Some("array") {
-        let (t, known) = scalar(&non_null(&s["items"]), defs)?;
+        let (t, known) = scalar(&names::non_null(&s["items"]).0, defs)?;
         return Some(FlagType::List(t, known));
     }
     scalar(&s, defs).map(|(t, k)| FlagType::Scalar(t, k))

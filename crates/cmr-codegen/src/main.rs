@@ -9,6 +9,7 @@
 
 mod cli;
 mod docs;
+mod names;
 mod openapi;
 mod py;
 mod py_models;

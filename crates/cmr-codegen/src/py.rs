@@ -17,6 +17,7 @@
 //!   generated; the generated class inherits the mixin (the file is read for
 //!   its class and `def` names only).
 
+use crate::names::{non_null, snake};
 use std::collections::{BTreeMap, BTreeSet};
 
 use cmr::routes::{self, Arg, ArgKind, Signature};
@@ -32,10 +33,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("Union[GoogleConfig, Mapping[str, Any]]", "GoogleArg"),
 ];
 
-/// JSON names that do not follow the camelCase of their Python name (the
-/// inverse of `_SPECIAL_JSON_NAMES` in `_base.py`).
-const SPECIAL_NAMES: &[(&str, &str)] = &[("excludedDMARCtags", "excluded_dmarc_tags")];
-
 struct Param {
     name: String,
     ty: String,
@@ -49,22 +46,6 @@ struct Op {
     doc: &'static str,
     deprecated: Option<&'static str>,
     params: Vec<Param>,
-}
-
-fn snake(camel: &str) -> String {
-    if let Some((_, s)) = SPECIAL_NAMES.iter().find(|(c, _)| *c == camel) {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    for ch in camel.chars() {
-        if ch.is_ascii_uppercase() {
-            out.push('_');
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }
 
 fn pascal(snake: &str) -> String {
@@ -88,25 +69,6 @@ fn resolve<'a>(defs: &'a Map<String, Value>, s: &'a Value) -> &'a Value {
 fn is_enum(def: &Value) -> bool {
     def.get("enum").is_some()
         || def.get("anyOf").and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| v.get("enum").is_some()))
-}
-
-/// The schema without its `null` alternative, and whether it had one.
-fn non_null(s: &Value) -> (Value, bool) {
-    if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
-        let rest: Vec<&Value> = any.iter().filter(|v| v.get("type").and_then(Value::as_str) != Some("null")).collect();
-        if rest.len() < any.len() && rest.len() == 1 {
-            return (rest[0].clone(), true);
-        }
-    }
-    if let Some(Value::Array(types)) = s.get("type") {
-        let rest: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
-        if rest.len() < types.len() {
-            let mut s = s.clone();
-            s["type"] = if rest.len() == 1 { rest[0].clone() } else { Value::Array(rest.into_iter().cloned().collect()) };
-            return (s, true);
-        }
-    }
-    (s.clone(), false)
 }
 
 /// The Python type accepted for a (non-null) schema.

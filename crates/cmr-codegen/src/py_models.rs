@@ -23,6 +23,7 @@
 //!   the names the package exports (lazily), all but the webhook payloads
 //!   (`coldmailreseller.webhooks` wraps those).
 
+use crate::names::{camel, non_null, snake};
 use std::collections::{BTreeMap, BTreeSet};
 
 use cmr::routes::{self, ArgKind};
@@ -31,42 +32,6 @@ use serde_json::{Map, Value};
 
 /// The hand-written part, from the repository root.
 pub const CUSTOM: &str = "python/coldmailreseller/_models_custom.py";
-
-/// JSON names that do not follow the camelCase of their Python name (as
-/// `_SPECIAL_JSON_NAMES` in `_base.py`).
-const SPECIAL_NAMES: &[(&str, &str)] = &[("excluded_dmarc_tags", "excludedDMARCtags")];
-
-fn camel(snake: &str) -> String {
-    if let Some((_, c)) = SPECIAL_NAMES.iter().find(|(s, _)| *s == snake) {
-        return c.to_string();
-    }
-    let mut parts = snake.split('_');
-    let mut out = parts.next().unwrap_or_default().to_string();
-    for p in parts {
-        let mut c = p.chars();
-        if let Some(f) = c.next() {
-            out.push(f.to_ascii_uppercase());
-            out.push_str(c.as_str());
-        }
-    }
-    out
-}
-
-fn snake(camel: &str) -> String {
-    if let Some((s, _)) = SPECIAL_NAMES.iter().find(|(_, c)| *c == camel) {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    for ch in camel.chars() {
-        if ch.is_ascii_uppercase() {
-            out.push('_');
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
 
 fn ref_name(s: &Value) -> Option<&str> {
     s.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next())
@@ -112,7 +77,7 @@ fn fields(name: &str, def: &Value) -> Vec<(String, String)> {
         assert!(
             out.iter().any(|(_, j)| j == p),
             "{name}.{p}: no Rust field of x-field-order is spelled so in JSON \
-             (add the pair to SPECIAL_NAMES here and to _SPECIAL_JSON_NAMES in _base.py)"
+             (add the pair to names::SPECIAL_NAMES and to _SPECIAL_JSON_NAMES in _base.py)"
         );
     }
     out
@@ -240,25 +205,6 @@ fn member(value: &str) -> String {
 
 fn enum_values(def: &Value) -> Vec<String> {
     def["anyOf"][0]["enum"].as_array().map(|v| v.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
-}
-
-/// The schema without its `null` alternative, and whether it had one.
-fn non_null(s: &Value) -> (Value, bool) {
-    if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
-        let rest: Vec<&Value> = any.iter().filter(|v| v.get("type").and_then(Value::as_str) != Some("null")).collect();
-        if rest.len() < any.len() && rest.len() == 1 {
-            return (rest[0].clone(), true);
-        }
-    }
-    if let Some(Value::Array(types)) = s.get("type") {
-        let rest: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
-        if rest.len() < types.len() {
-            let mut s = s.clone();
-            s["type"] = if rest.len() == 1 { rest[0].clone() } else { Value::Array(rest.into_iter().cloned().collect()) };
-            return (s, true);
-        }
-    }
-    (s.clone(), false)
 }
 
 /// The Python annotation of a non-null schema.

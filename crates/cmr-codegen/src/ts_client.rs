@@ -22,6 +22,7 @@
 //! Operations without a resource (`send_error`) are methods of `Client`
 //! itself, hand-written in `client.ts`.
 
+use crate::names::camel;
 use std::collections::{BTreeMap, BTreeSet};
 
 use cmr::routes::{self, ArgKind, Method, Signature};
@@ -44,22 +45,6 @@ struct Op {
     read: bool,
     doc: &'static str,
     deprecated: Option<&'static str>,
-}
-
-fn camel(snake: &str) -> String {
-    let mut out = String::new();
-    let mut up = false;
-    for ch in snake.chars() {
-        if ch == '_' {
-            up = !out.is_empty();
-        } else if up {
-            out.push(ch.to_ascii_uppercase());
-            up = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }
 
 fn pascal(snake: &str) -> String {

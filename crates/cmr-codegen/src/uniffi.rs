@@ -20,6 +20,7 @@
 //!   operation's name; `Route::deprecated` adds the replacement when the doc
 //!   does not name it (uniffi 0.32 has no deprecation attribute for methods).
 
+use crate::names::{camel, snake};
 use cmr::routes::{self, ArgKind, Signature};
 
 /// Operations whose uniffi method is hand-written in `resources.rs` (in a
@@ -40,36 +41,6 @@ const NAMES: &[(&str, &str, &str)] = &[
 
 /// Page records whose name is not `<Item>Page`.
 const PAGES: &[(&str, &str)] = &[("PrewarmupDomain", "PrewarmupPage")];
-
-fn snake(camel: &str) -> String {
-    let mut out = String::new();
-    for ch in camel.chars() {
-        if ch.is_ascii_uppercase() {
-            out.push('_');
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
-/// `check_availability` -> `checkAvailability` (what uniffi shows).
-fn camel(snake: &str) -> String {
-    let mut out = String::new();
-    let mut up = false;
-    for c in snake.chars() {
-        if c == '_' {
-            up = true;
-        } else if up {
-            out.push(c.to_ascii_uppercase());
-            up = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 fn pascal(snake: &str) -> String {
     let c = camel(snake);
