@@ -25,7 +25,7 @@
 //! - **Dispatch**: every generated struct's `plan` serialises its flags into
 //!   the argument object of `cmr::ops::call` (via `crate::op_job`).
 
-use crate::names;
+use crate::names::{self, pascal};
 use std::collections::BTreeSet;
 
 use cmr::routes::{self, ArgKind, Signature};
@@ -157,16 +157,6 @@ const ALL_HELP: &str = "Fetch every page and print every item.";
 
 fn find<'a>(table: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
     table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
-}
-
-fn pascal(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|p| {
-            let mut c = p.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
-        })
-        .collect()
 }
 
 /// camelCase JSON name -> snake_case Rust field (runs of capitals as one word).

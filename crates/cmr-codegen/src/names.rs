@@ -44,6 +44,13 @@ pub fn camel(snake: &str) -> String {
     out
 }
 
+/// snake_case -> PascalCase (`check_availability` -> `CheckAvailability`).
+pub fn pascal(snake: &str) -> String {
+    let c = camel(snake);
+    let mut it = c.chars();
+    it.next().map(|f| f.to_ascii_uppercase().to_string() + it.as_str()).unwrap_or_default()
+}
+
 /// The schema without its `null` alternative, and whether it had one.
 pub fn non_null(s: &Value) -> (Value, bool) {
     if let Some(any) = s.get("anyOf").and_then(Value::as_array) {

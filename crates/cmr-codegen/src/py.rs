@@ -17,7 +17,7 @@
 //!   generated; the generated class inherits the mixin (the file is read for
 //!   its class and `def` names only).
 
-use crate::names::{non_null, snake};
+use crate::names::{non_null, pascal, snake};
 use std::collections::{BTreeMap, BTreeSet};
 
 use cmr::routes::{self, Arg, ArgKind, Signature};
@@ -46,16 +46,6 @@ struct Op {
     doc: &'static str,
     deprecated: Option<&'static str>,
     params: Vec<Param>,
-}
-
-fn pascal(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|p| {
-            let mut c = p.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
-        })
-        .collect()
 }
 
 fn ref_name(s: &Value) -> Option<&str> {

@@ -22,7 +22,7 @@
 //! Operations without a resource (`send_error`) are methods of `Client`
 //! itself, hand-written in `client.ts`.
 
-use crate::names::camel;
+use crate::names::{camel, pascal};
 use std::collections::{BTreeMap, BTreeSet};
 
 use cmr::routes::{self, ArgKind, Method, Signature};
@@ -45,12 +45,6 @@ struct Op {
     read: bool,
     doc: &'static str,
     deprecated: Option<&'static str>,
-}
-
-fn pascal(snake: &str) -> String {
-    let c = camel(snake);
-    let mut it = c.chars();
-    it.next().map(|f| f.to_ascii_uppercase().to_string() + it.as_str()).unwrap_or_default()
 }
 
 /// The TypeScript type of a Rust type name of the route table.

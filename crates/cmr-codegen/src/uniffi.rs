@@ -20,7 +20,7 @@
 //!   operation's name; `Route::deprecated` adds the replacement when the doc
 //!   does not name it (uniffi 0.32 has no deprecation attribute for methods).
 
-use crate::names::{camel, snake};
+use crate::names::{camel, pascal, snake};
 use cmr::routes::{self, ArgKind, Signature};
 
 /// Operations whose uniffi method is hand-written in `resources.rs` (in a
@@ -41,12 +41,6 @@ const NAMES: &[(&str, &str, &str)] = &[
 
 /// Page records whose name is not `<Item>Page`.
 const PAGES: &[(&str, &str)] = &[("PrewarmupDomain", "PrewarmupPage")];
-
-fn pascal(snake: &str) -> String {
-    let c = camel(snake);
-    let mut it = c.chars();
-    it.next().map(|f| f.to_ascii_uppercase().to_string() + it.as_str()).unwrap_or_default()
-}
 
 /// The Rust parameter name of an argument: a named one is its snake_case
 /// name; the request model is `params` (a paginated operation's query),
