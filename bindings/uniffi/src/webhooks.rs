@@ -63,8 +63,11 @@ pub enum WebhookEventData {
     },
 }
 
-/// A parsed webhook delivery.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+/// A parsed webhook delivery. Its `Debug` (Kotlin's `toString`, Swift's
+/// `debugDescription`) leaves out `raw_json`, which may hold a mailbox's
+/// credentials; `data` prints them redacted.
+#[uniffi::export(Debug)]
+#[derive(Clone, PartialEq, uniffi::Record)]
 pub struct WebhookEvent {
     /// Event name, e.g. `domain.order.success`.
     pub event: String,
@@ -76,6 +79,18 @@ pub struct WebhookEvent {
     pub data: WebhookEventData,
     /// The whole body as JSON.
     pub raw_json: String,
+}
+
+impl std::fmt::Debug for WebhookEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookEvent")
+            .field("event", &self.event)
+            .field("event_id", &self.event_id)
+            .field("action_id", &self.action_id)
+            .field("data", &self.data)
+            .field("raw_json", &format_args!("<{} bytes>", self.raw_json.len()))
+            .finish()
+    }
 }
 
 impl From<cmr::webhooks::WebhookEvent> for WebhookEvent {

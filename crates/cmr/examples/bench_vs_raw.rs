@@ -61,7 +61,7 @@ fn main() {
 
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let client = cmr::Client::builder().api_key(key.as_str()).base_url(&base).build().unwrap();
-    let raw = reqwest::Client::builder().tcp_nodelay(true).build().unwrap();
+    let raw = cmr::http::client_builder().tcp_nodelay(true).build().unwrap();
     let user = rt
         .block_on(client.users().create(&CreateUser {
             email: "bench@acme.com".into(),

@@ -344,8 +344,10 @@ pub const EVENT_NAMES: &[&str] = &[
     "prewarmup.order.failed",
 ];
 
-/// A webhook delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A webhook delivery. `Debug` leaves out `raw` (the body may hold a
+/// mailbox's credentials; `data` prints them redacted), as Python's `repr`
+/// and the Kotlin/Swift strings do.
+#[derive(Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookEvent {
     /// Event name, e.g. `domain.order.success`.
@@ -356,6 +358,16 @@ pub struct WebhookEvent {
     pub data: EventData,
     /// The whole body as JSON.
     pub raw: Value,
+}
+
+impl std::fmt::Debug for WebhookEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookEvent")
+            .field("event", &self.event)
+            .field("event_id", &self.event_id)
+            .field("data", &self.data)
+            .finish_non_exhaustive()
+    }
 }
 
 impl WebhookEvent {
@@ -389,6 +401,8 @@ pub enum EventData {
 macro_rules! event_model {
     ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident : $t:ty),* $(,)? }) => {
         $(#[$m])*
+        // The redacted `Debug` is Kotlin's `toString` / Swift's `debugDescription`.
+        #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
         #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

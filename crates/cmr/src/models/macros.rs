@@ -28,6 +28,9 @@ macro_rules! model {
     };
     (@field [$(#[$meta:meta])*] $name:ident [$($done:tt)*] [$($names:ident)*]) => {
         $(#[$meta])*
+        // Kotlin's `toString` and Swift's `debugDescription` are this `Debug`,
+        // so credentials are redacted there too (not the data class's own).
+        #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
         #[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -203,5 +206,12 @@ mod tests {
             serde_json::from_value(serde_json::json!({"password": "pw-in-event", "email": "a@b.co"})).unwrap();
         let d = format!("{e:?}");
         assert!(!d.contains("pw-in-event") && d.contains("<redacted>"), "{d}");
+        // The whole delivery too: its raw body is left out.
+        let body = br#"{"event":"mailbox.created","eventId":"ev1","data":{"password":"pw-in-body","appPassword":"app-in-body","email":"a@b.co"}}"#;
+        let ev = crate::webhooks::parse(body).unwrap();
+        let d = format!("{ev:?}");
+        assert!(!d.contains("pw-in-body") && !d.contains("app-in-body"), "{d}");
+        assert!(d.contains("mailbox.created") && d.contains("a@b.co") && d.contains("<redacted>"), "{d}");
+        assert_eq!(ev.raw["data"]["password"], "pw-in-body", "the value itself is kept");
     }
 }

@@ -128,6 +128,13 @@ final class ResourcesTests: XCTestCase {
         XCTAssertEqual(one.mailboxId, id)
         let admin = try await c.mailboxes().adminDetails(userId: p.user.id, mailboxId: id)
         XCTAssertFalse(admin.mailboxId.isEmpty)
+        // The credentials are readable, never printed.
+        let password = try XCTUnwrap(admin.password)
+        XCTAssertFalse(password.isEmpty)
+        for shown in [String(describing: admin), "\(admin)", String(describing: [admin])] {
+            XCTAssertFalse(shown.contains(password), shown)
+            XCTAssertTrue(shown.contains("<redacted>") && shown.contains(admin.mailboxId), shown)
+        }
         let upd = try await c.mailboxes().update(userId: p.user.id, change: MailboxUpdate(mailboxId: id, userName: nil, firstName: "Zoe", lastName: nil, profilePicture: nil, removeProfilePicture: nil))
         XCTAssertTrue((upd.actionId ?? "").hasPrefix("ACT_"))
         try Sandbox.shared.advance(10)

@@ -113,4 +113,20 @@ final class WebhooksTests: XCTestCase {
             if case .unknown = ev.data { XCTFail("typed data expected for \(ev.event)") }
         }
     }
+
+    func testCredentialsInADeliveryAreNotPrinted() throws {
+        let body = Data(#"{"event":"mailbox.created","eventId":"ev1","data":{"email":"a@b.co","password":"pw-in-body","appPassword":"app-in-body"}}"#.utf8)
+        let ev = try parseWebhook(body: body)
+        guard case let .mailboxCreated(data) = ev.data else { return XCTFail("mailbox.created expected: \(ev.data)") }
+        XCTAssertEqual(data.password, "pw-in-body")
+        XCTAssertEqual(data.appPassword, "app-in-body")
+        // debugDescription is the core's redacted Debug; print/interpolation use it too.
+        for shown in [String(describing: ev), String(reflecting: ev), "\(data)", String(describing: [data])] {
+            XCTAssertFalse(shown.contains("pw-in-body") || shown.contains("app-in-body"), shown)
+            XCTAssertTrue(shown.contains("a@b.co"), shown)
+        }
+        let login = PlatformLogin(email: "ops@acme.com", password: "s3cret-login")
+        XCTAssertFalse(String(describing: login).contains("s3cret-login"), String(describing: login))
+        XCTAssertEqual(login.password, "s3cret-login")
+    }
 }

@@ -153,7 +153,15 @@ class ResourcesTest {
         val one = c.mailboxes().get(id, p.user.id)
         assertEquals(id, one.mailboxId)
         assertTrue(one.email.orEmpty().endsWith("@mb-example.com"))
-        assertTrue(c.mailboxes().adminDetails(p.user.id, id).mailboxId.isNotEmpty())
+        val admin = c.mailboxes().adminDetails(p.user.id, id)
+        assertTrue(admin.mailboxId.isNotEmpty())
+        // toString is the core's redacted Debug: the credentials are readable, never printed.
+        val password = admin.password
+        assertTrue(!password.isNullOrEmpty(), "the sandbox hands out a password")
+        for (shown in listOf(admin.toString(), listOf(admin).toString(), "$admin")) {
+            assertFalse(password!! in shown, shown)
+            assertTrue("<redacted>" in shown && admin.mailboxId in shown, shown)
+        }
 
         val upd = c.mailboxes().update(p.user.id, MailboxUpdate(id, null, "Zoe", null, null, null))
         assertTrue(upd.actionId.orEmpty().startsWith("ACT_"))

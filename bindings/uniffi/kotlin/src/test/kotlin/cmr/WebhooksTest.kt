@@ -6,6 +6,7 @@ import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestFactory
 import org.junit.jupiter.api.assertThrows
@@ -176,5 +177,22 @@ class WebhooksTest {
                 Sandbox.control("PUT", "/config", org.json.JSONObject().put("webhookUrl", org.json.JSONObject.NULL))
             }
         }
+    }
+
+    @Test
+    fun credentialsInADeliveryAreNotPrinted() {
+        val body = """{"event":"mailbox.created","eventId":"ev1","data":{"email":"a@b.co","password":"pw-in-body","appPassword":"app-in-body"}}""".toByteArray()
+        val ev = parseWebhook(body)
+        val data = (ev.data as WebhookEventData.MailboxCreated).data
+        assertEquals("pw-in-body", data.password)
+        assertEquals("app-in-body", data.appPassword)
+        for (shown in listOf(ev.toString(), ev.data.toString(), data.toString())) {
+            assertFalse("pw-in-body" in shown || "app-in-body" in shown, shown)
+            assertTrue("a@b.co" in shown, shown)
+        }
+        // A login the caller builds prints redacted too.
+        val login = PlatformLogin(email = "ops@acme.com", password = "s3cret-login")
+        assertFalse("s3cret-login" in login.toString(), login.toString())
+        assertEquals("s3cret-login", login.password)
     }
 }
