@@ -67,6 +67,13 @@ export declare class NativeSandbox {
 export declare function coreVersion(): string
 
 /**
+ * How this JavaScript thread runs calls: `"loop"` (on this thread, driven
+ * by Node's event loop; see `jsloop.rs`) or `"threads"` (on the shared
+ * multi-thread runtime: not Linux, or `CMR_NODE_DRIVER=threads`).
+ */
+export declare function eventLoopDriver(): string
+
+/**
  * Options of a [`NativeClient`]. Absent values take the core's defaults
  * (the key from `CMR_API_KEY`, the base URL from `CMR_BASE_URL`).
  */

@@ -839,6 +839,7 @@ module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeEventDeduplicator = nativeBinding.NativeEventDeduplicator
 module.exports.NativeSandbox = nativeBinding.NativeSandbox
 module.exports.coreVersion = nativeBinding.coreVersion
+module.exports.eventLoopDriver = nativeBinding.eventLoopDriver
 module.exports.operations = nativeBinding.operations
 module.exports.sandboxControlOps = nativeBinding.sandboxControlOps
 module.exports.startSandbox = nativeBinding.startSandbox

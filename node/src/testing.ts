@@ -244,6 +244,15 @@ export class Sandbox {
   }
 }
 
+/**
+ * How calls run on this JavaScript thread: `'loop'`, on this thread, driven by Node's
+ * event loop (Linux; the default), or `'threads'`, on the addon's native worker threads
+ * (other systems, or `CMR_NODE_DRIVER=threads`). Both run the same core; see docs/node.md.
+ */
+export function eventLoopDriver(): 'loop' | 'threads' {
+  return native.eventLoopDriver() as 'loop' | 'threads';
+}
+
 /** Start a sandbox on a free loopback port (rate limit off unless `rateLimit` is given). */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return new Sandbox(await native.startSandbox(options));

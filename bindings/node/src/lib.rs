@@ -27,13 +27,21 @@
 
 #![deny(clippy::all)]
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
+
+#[cfg(target_os = "linux")]
+mod jsloop;
+#[cfg(not(target_os = "linux"))]
+#[path = "jsloop_other.rs"]
+mod jsloop;
 
 // --- errors ---------------------------------------------------------------
 
@@ -245,6 +253,8 @@ pub struct NativeRequestOptions {
 pub struct NativeClient {
     inner: cmr::Client,
     events: Arc<Events>,
+    /// Set on the first call: see [`NativeClient::on_this_thread`].
+    local: RefCell<Option<(Rc<jsloop::JsLoop>, cmr::Client)>>,
 }
 
 /// `query` of a raw request: a JSON object of strings or scalars.
@@ -287,7 +297,7 @@ impl NativeClient {
         let _ = events.wake.set(wake);
         let sink = with_logger.unwrap_or(false).then(|| events.clone());
         cmr::error::catch_unwind_sync(|| build_client(options, sink))
-            .map(|inner| NativeClient { inner, events })
+            .map(|inner| NativeClient { inner, events, local: RefCell::new(None) })
             .map_err(to_napi_coded)
     }
 
@@ -295,26 +305,30 @@ impl NativeClient {
     /// `argsJson` is a JSON object of the API's camelCase argument names. The
     /// outcome arrives as `[id, 1, result]` or `[id, 0, error]` in a batch.
     #[napi]
-    pub fn start(&self, id: u32, op: String, args_json: Option<String>) {
-        let client = self.inner.clone();
+    pub fn start(&self, env: Env, id: u32, op: String, args_json: Option<String>) {
         let events = self.events.clone();
-        spawn(async move {
+        let run = |client: cmr::Client| async move {
             let out = match parse_json("args", args_json.as_deref()) {
                 Ok(args) => cmr::error::catch_unwind(cmr::ops::call(&client, &op, args)).await,
                 Err(e) => Err(e),
             };
             events.settle(id, out.and_then(|v| to_json(&v)));
-        });
+        };
+        match self.on_this_thread(&env) {
+            Some((l, client)) => l.spawn(run(client)),
+            None => {
+                spawn(run(self.inner.clone()));
+            }
+        }
     }
 
     /// Raw escape hatch: any method and path relative to the base URL.
     /// `queryJson` is a JSON object of strings (or scalars); the outcome is
     /// the decoded envelope `{status, message, data, actionId, ...}`.
     #[napi]
-    pub fn start_request(&self, id: u32, method: String, path: String, query_json: Option<String>, body_json: Option<String>) {
-        let client = self.inner.clone();
+    pub fn start_request(&self, env: Env, id: u32, method: String, path: String, query_json: Option<String>, body_json: Option<String>) {
         let events = self.events.clone();
-        spawn(async move {
+        let run = |client: cmr::Client| async move {
             let out = async {
                 let m = cmr::Method::parse(&method).ok_or_else(|| invalid(format!("unknown HTTP method {method:?}")))?;
                 let query = query_pairs(query_json.as_deref())?;
@@ -327,7 +341,25 @@ impl NativeClient {
             }
             .await;
             events.settle(id, out);
-        });
+        };
+        match self.on_this_thread(&env) {
+            Some((l, client)) => l.spawn(run(client)),
+            None => {
+                spawn(run(self.inner.clone()));
+            }
+        }
+    }
+
+    /// This JavaScript thread's runtime and this client on its connection
+    /// pool (see `jsloop.rs`), or `None` for the multi-thread runtime.
+    fn on_this_thread(&self, env: &Env) -> Option<(Rc<jsloop::JsLoop>, cmr::Client)> {
+        let mut local = self.local.borrow_mut();
+        if local.is_none() {
+            let l = jsloop::JsLoop::current(env)?;
+            let client = l.client(&self.inner).ok()?;
+            *local = Some((l, client));
+        }
+        local.clone()
     }
 
     /// A client sharing this one's connection pool, with per-request overrides.
@@ -340,7 +372,7 @@ impl NativeClient {
         };
         // Checked now, so `withOptions` itself throws on a bad value.
         cmr::config::check_options(&opts).map_err(to_napi_coded)?;
-        Ok(NativeClient { inner: self.inner.with_options(opts), events: self.events.clone() })
+        Ok(NativeClient { inner: self.inner.with_options(opts), events: self.events.clone(), local: RefCell::new(None) })
     }
 
     #[napi(getter)]
@@ -363,6 +395,14 @@ pub fn operations() -> String {
         .map(|r| json!({"op": r.op, "method": r.method.as_str(), "path": r.path, "paginated": cmr::ops::is_paginated(r.op)}))
         .collect();
     Value::Array(ops).to_string()
+}
+
+/// How this JavaScript thread runs calls: `"loop"` (on this thread, driven
+/// by Node's event loop; see `jsloop.rs`) or `"threads"` (on the shared
+/// multi-thread runtime: not Linux, or `CMR_NODE_DRIVER=threads`).
+#[napi]
+pub fn event_loop_driver(env: Env) -> String {
+    if jsloop::JsLoop::current(&env).is_some() { "loop" } else { "threads" }.to_string()
 }
 
 /// The core's version.

@@ -1,0 +1,369 @@
+//! Calls driven on the JavaScript thread, by Node's own event loop (Linux).
+//!
+//! A call used to run on a tokio worker thread: the JavaScript thread woke
+//! the worker, the worker wrote the request, slept until the answer, then
+//! woke the JavaScript thread with the outcome. Two thread wake-ups per call
+//! more than a client written in JavaScript (`undici`), which writes and
+//! reads the socket on the JavaScript thread itself; on a small machine those
+//! wake-ups cost more than everything the Rust HTTP stack saves
+//! (docs/benchmarks.md, "Node").
+//!
+//! Here each JavaScript thread gets a single-threaded tokio runtime of its
+//! own, with its own connection pool (`cmr::client::ThreadTransports`), and libuv
+//! tells us when to run it:
+//! * the runtime's epoll descriptor is watched by a `uv_poll` handle of the
+//!   thread's loop, so an answer arriving on any connection of the runtime
+//!   (or a task spawned from JavaScript, which signals the runtime) makes
+//!   libuv call [`drive`] on the JavaScript thread, as it calls undici's
+//!   socket callbacks;
+//! * [`drive`] runs the runtime's ready tasks until its epoll descriptor has
+//!   nothing left to report, then returns to libuv. It never blocks: an
+//!   `on_thread_park` hook turns the runtime's wait into a zero-timeout poll;
+//! * a `uv_timer` repeating every [`TICK_MS`] ms while calls are in flight
+//!   drives tokio's timers (timeouts, retry back-off, pacing), whose deadlines
+//!   libuv does not know, and bounds the delay of the one event a drive can
+//!   leave pending (one that lands between the last readiness check and the
+//!   runtime's final zero-timeout poll).
+//!
+//! Nothing about a call changes: the same core futures (validation,
+//! redaction, retries, limits) run, only on another executor. The handles are
+//! unreferenced (they never keep the process alive; the TypeScript layer's
+//! timer does while calls are in flight) and closed by an environment
+//! cleanup hook, so worker threads exit cleanly.
+//!
+//! Linux only (`jsloop_other.rs` elsewhere). Used when the runtime's epoll
+//! descriptor can be identified (the new `anon_inode:[eventpoll]`
+//! descriptors in `/proc/self/fd` after the runtime is built all watch the
+//! same descriptors) and `CMR_NODE_DRIVER` is not `threads`; otherwise calls
+//! run on the shared multi-thread runtime as before.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::os::raw::{c_int, c_void};
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+
+/// Period of the timer that drives tokio's timers while calls are in flight.
+pub const TICK_MS: u64 = 2;
+
+/// A drive returns to libuv after this many rounds even if the runtime still
+/// has events (libuv calls it again at once: other callbacks get their turn).
+const MAX_ROUNDS: u32 = 64;
+
+// libuv, as exported by the node binary (uv.h). The handle types are opaque:
+// their size comes from `uv_handle_size`, and `data` (unused) is not touched.
+type UvLoop = c_void;
+type UvHandle = c_void;
+const UV_POLL: c_int = 8;
+const UV_PREPARE: c_int = 9;
+const UV_TIMER: c_int = 13;
+const UV_READABLE: c_int = 1;
+
+extern "C" {
+    fn uv_handle_size(kind: c_int) -> usize;
+    fn uv_poll_init(lp: *mut UvLoop, handle: *mut UvHandle, fd: c_int) -> c_int;
+    fn uv_poll_start(
+        handle: *mut UvHandle,
+        events: c_int,
+        cb: extern "C" fn(*mut UvHandle, c_int, c_int),
+    ) -> c_int;
+    fn uv_poll_stop(handle: *mut UvHandle) -> c_int;
+    fn uv_prepare_init(lp: *mut UvLoop, handle: *mut UvHandle) -> c_int;
+    fn uv_prepare_start(handle: *mut UvHandle, cb: extern "C" fn(*mut UvHandle)) -> c_int;
+    fn uv_prepare_stop(handle: *mut UvHandle) -> c_int;
+    fn uv_timer_init(lp: *mut UvLoop, handle: *mut UvHandle) -> c_int;
+    fn uv_timer_start(
+        handle: *mut UvHandle,
+        cb: extern "C" fn(*mut UvHandle),
+        timeout: u64,
+        repeat: u64,
+    ) -> c_int;
+    fn uv_timer_stop(handle: *mut UvHandle) -> c_int;
+    fn uv_unref(handle: *mut UvHandle);
+    fn uv_close(handle: *mut UvHandle, cb: Option<extern "C" fn(*mut UvHandle)>);
+}
+
+type Call = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// One JavaScript thread's runtime and its libuv handles.
+pub struct JsLoop {
+    rt: std::mem::ManuallyDrop<tokio::runtime::Runtime>,
+    transports: RefCell<cmr::client::ThreadTransports>,
+    epfd: c_int,
+    poll: *mut UvHandle,
+    prepare: *mut UvHandle,
+    timer: *mut UvHandle,
+    timer_on: Cell<bool>,
+    prepare_on: Cell<bool>,
+    driving: Cell<bool>,
+}
+
+thread_local! {
+    /// This thread's loop: `None` before the first try, `Some(None)` when it
+    /// could not be set up (calls use the multi-thread runtime).
+    static LOOP: RefCell<Option<Option<Rc<JsLoop>>>> = const { RefCell::new(None) };
+    /// Calls of this thread's loop not settled yet.
+    static IN_FLIGHT: Cell<usize> = const { Cell::new(0) };
+    /// Set by the park hook: the runtime has no task to run and its epoll
+    /// descriptor had nothing to report.
+    static IDLE: Cell<bool> = const { Cell::new(false) };
+    /// Rounds of the current drive (park hook calls).
+    static ROUNDS: Cell<u32> = const { Cell::new(0) };
+    /// The current drive's waker, woken by the park hook.
+    static DRIVE_WAKER: RefCell<Option<Waker>> = const { RefCell::new(None) };
+    /// Calls started since the last drive, spawned by the next one.
+    static STARTED: RefCell<Vec<Call>> = const { RefCell::new(Vec::new()) };
+    /// The runtime's epoll descriptor (for the park hook).
+    static EPFD: Cell<c_int> = const { Cell::new(-1) };
+}
+
+fn readable(fd: c_int) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, zero timeout.
+    unsafe { libc::poll(&mut p, 1, 0) > 0 && p.revents & libc::POLLIN != 0 }
+}
+
+/// Open `anon_inode:[eventpoll]` descriptors of this process.
+fn eventpoll_fds() -> Option<HashSet<c_int>> {
+    let mut set = HashSet::new();
+    for entry in std::fs::read_dir("/proc/self/fd").ok()? {
+        let entry = entry.ok()?;
+        if let Ok(target) = std::fs::read_link(entry.path()) {
+            if target.as_os_str() == "anon_inode:[eventpoll]" {
+                if let Some(fd) = entry.file_name().to_str().and_then(|s| s.parse().ok()) {
+                    set.insert(fd);
+                }
+            }
+        }
+    }
+    Some(set)
+}
+
+/// The descriptor of the one epoll instance `fds` refer to: tokio holds its
+/// epoll twice (mio's `Poll` and a `dup` for its registry), so the new
+/// descriptors must all watch the same descriptors (`tfd:` lines of
+/// `/proc/self/fdinfo`, never empty: the runtime's waker is registered).
+fn one_epoll(mut fds: Vec<c_int>) -> Option<c_int> {
+    fds.sort_unstable();
+    let watched = |fd: c_int| -> Option<Vec<String>> {
+        let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")).ok()?;
+        let tfd: Vec<String> = info
+            .lines()
+            .filter(|l| l.starts_with("tfd:"))
+            .map(str::to_string)
+            .collect();
+        (!tfd.is_empty()).then_some(tfd)
+    };
+    let first = *fds.first()?;
+    let w = watched(first)?;
+    for &fd in &fds[1..] {
+        if watched(fd)? != w {
+            return None;
+        }
+    }
+    Some(first)
+}
+
+/// Called by tokio on this thread each time its runtime would wait: record
+/// whether anything is pending, and make the wait a zero-timeout poll by
+/// waking the drive (which then returns, or runs another round).
+fn on_park() {
+    IDLE.set(!readable(EPFD.get()));
+    ROUNDS.set(ROUNDS.get() + 1);
+    if let Some(w) = DRIVE_WAKER.take() {
+        w.wake();
+    }
+}
+
+extern "C" fn on_readable(_h: *mut UvHandle, _status: c_int, _events: c_int) {
+    with_loop(|l| l.drive());
+}
+
+extern "C" fn on_prepare(_h: *mut UvHandle) {
+    with_loop(|l| l.drive());
+}
+
+extern "C" fn on_tick(_h: *mut UvHandle) {
+    with_loop(|l| l.drive());
+}
+
+extern "C" fn free_handle(h: *mut UvHandle) {
+    // SAFETY: allocated by `alloc_handle` with the same layout.
+    unsafe { libc::free(h) };
+}
+
+fn alloc_handle(kind: c_int) -> *mut UvHandle {
+    // SAFETY: uv_handle_size is a pure function of the type.
+    let size = unsafe { uv_handle_size(kind) };
+    // SAFETY: zeroed memory of the size libuv asks for; freed in `free_handle`.
+    unsafe { libc::calloc(1, size) }
+}
+
+fn with_loop(f: impl FnOnce(&JsLoop)) {
+    let l = LOOP.with(|s| s.borrow().clone().flatten());
+    if let Some(l) = l {
+        f(&l);
+    }
+}
+
+impl JsLoop {
+    fn new(env: &napi::Env) -> Option<Rc<JsLoop>> {
+        if std::env::var("CMR_NODE_DRIVER").is_ok_and(|v| v == "threads") {
+            return None;
+        }
+        let uv_loop = env.get_uv_event_loop().ok()? as *mut UvLoop;
+        let before = eventpoll_fds()?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .on_thread_park(on_park)
+            .build()
+            .ok()?;
+        let after = eventpoll_fds()?;
+        let Some(epfd) = one_epoll(after.difference(&before).copied().collect()) else {
+            // Not exactly one new epoll instance (another thread made one at
+            // the same time?): the multi-thread runtime it is.
+            rt.shutdown_background();
+            return None;
+        };
+        let poll = alloc_handle(UV_POLL);
+        let prepare = alloc_handle(UV_PREPARE);
+        let timer = alloc_handle(UV_TIMER);
+        if poll.is_null() || prepare.is_null() || timer.is_null() {
+            return None;
+        }
+        // SAFETY: fresh handles of the right size on this thread's loop.
+        unsafe {
+            if uv_poll_init(uv_loop, poll, epfd) != 0 {
+                free_handle(poll);
+                free_handle(prepare);
+                free_handle(timer);
+                rt.shutdown_background();
+                return None;
+            }
+            uv_prepare_init(uv_loop, prepare);
+            uv_timer_init(uv_loop, timer);
+            uv_poll_start(poll, UV_READABLE, on_readable);
+            uv_unref(poll);
+            uv_unref(prepare);
+            uv_unref(timer);
+        }
+        EPFD.set(epfd);
+        let l = Rc::new(JsLoop {
+            rt: std::mem::ManuallyDrop::new(rt),
+            transports: RefCell::new(cmr::client::ThreadTransports::new()),
+            epfd,
+            poll,
+            prepare,
+            timer,
+            timer_on: Cell::new(false),
+            prepare_on: Cell::new(false),
+            driving: Cell::new(false),
+        });
+        // Close the handles when the environment goes (a worker thread's
+        // loop must have none left open). The runtime is not dropped there:
+        // its tasks hold JavaScript callbacks that must not be released
+        // after the environment is gone.
+        let _ = env.add_env_cleanup_hook((), |_| {
+            if let Some(Some(l)) = LOOP.with(|s| s.borrow_mut().replace(None)) {
+                // SAFETY: handles initialised above, closed once.
+                unsafe {
+                    uv_poll_stop(l.poll);
+                    uv_prepare_stop(l.prepare);
+                    uv_timer_stop(l.timer);
+                    uv_close(l.poll, Some(free_handle));
+                    uv_close(l.prepare, Some(free_handle));
+                    uv_close(l.timer, Some(free_handle));
+                }
+                std::mem::forget(l);
+            }
+        });
+        Some(l)
+    }
+
+    /// This thread's loop, set up on first use (`None`: use the
+    /// multi-thread runtime).
+    pub fn current(env: &napi::Env) -> Option<Rc<JsLoop>> {
+        LOOP.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.is_none() {
+                *s = Some(JsLoop::new(env));
+            }
+            s.clone().flatten()
+        })
+    }
+
+    /// `client` sending through this thread's connection pool.
+    pub fn client(&self, client: &cmr::Client) -> cmr::Result<cmr::Client> {
+        self.transports.borrow_mut().client(client)
+    }
+
+    /// Run `fut` on this thread's runtime. It is spawned by the next drive,
+    /// which libuv runs right before it next waits for I/O (a `uv_prepare`
+    /// handle), so the calls a JavaScript turn starts are spawned and their
+    /// requests written together, without signalling the runtime.
+    pub fn spawn(&self, fut: impl std::future::Future<Output = ()> + Send + 'static) {
+        IN_FLIGHT.set(IN_FLIGHT.get() + 1);
+        STARTED.with(|s| {
+            s.borrow_mut().push(Box::pin(async move {
+                fut.await;
+                IN_FLIGHT.set(IN_FLIGHT.get().saturating_sub(1));
+            }))
+        });
+        if !self.prepare_on.replace(true) {
+            // SAFETY: the handle was initialised on this thread's loop.
+            unsafe { uv_prepare_start(self.prepare, on_prepare) };
+        }
+        self.update_timer();
+    }
+
+    /// Run the runtime's ready tasks until its epoll descriptor reports
+    /// nothing (or [`MAX_ROUNDS`] rounds), without ever blocking.
+    fn drive(&self) {
+        if self.driving.replace(true) {
+            return;
+        }
+        IDLE.set(false);
+        ROUNDS.set(0);
+        EPFD.set(self.epfd);
+        if self.prepare_on.replace(false) {
+            // SAFETY: as above.
+            unsafe { uv_prepare_stop(self.prepare) };
+        }
+        let started = STARTED.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        let mut started = Some(started);
+        self.rt.block_on(std::future::poll_fn(|cx| {
+            // Spawned from inside the runtime: queued, no wake-up needed.
+            for call in started.take().into_iter().flatten() {
+                tokio::spawn(call);
+            }
+            if IDLE.take() || ROUNDS.get() >= MAX_ROUNDS {
+                DRIVE_WAKER.set(None);
+                Poll::Ready(())
+            } else {
+                DRIVE_WAKER.set(Some(cx.waker().clone()));
+                Poll::Pending
+            }
+        }));
+        self.driving.set(false);
+        self.update_timer();
+    }
+
+    fn update_timer(&self) {
+        let busy = IN_FLIGHT.get() > 0;
+        if busy != self.timer_on.get() {
+            // SAFETY: the timer was initialised on this thread's loop.
+            unsafe {
+                if busy {
+                    uv_timer_start(self.timer, on_tick, TICK_MS, TICK_MS);
+                } else {
+                    uv_timer_stop(self.timer);
+                }
+            }
+            self.timer_on.set(busy);
+        }
+    }
+}

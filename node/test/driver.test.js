@@ -1,0 +1,93 @@
+'use strict';
+// How calls run (bindings/node/src/jsloop.rs): on Linux, on the JavaScript
+// thread, driven by Node's event loop; CMR_NODE_DRIVER=threads (and other
+// systems) use the addon's worker threads. Both must behave the same, timers
+// (timeouts, retry back-off) must fire under the loop although libuv does not
+// know tokio's deadlines, and a worker thread that used a client must exit
+// cleanly (its loop's handles closed).
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { execFile } = require('node:child_process');
+const { Worker } = require('node:worker_threads');
+const { TimeoutError, ServerError } = require('coldmailreseller');
+const { eventLoopDriver } = require('coldmailreseller/testing');
+const { useSandbox, newUser } = require('./helpers');
+
+const env = useSandbox();
+
+/** Run `code` in a fresh node process (this package resolvable), return its stdout. */
+function node(code, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', code], { cwd: __dirname, env: { ...process.env, ...extraEnv }, timeout: 60_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout.trim()),
+    );
+  });
+}
+
+const ROUND_TRIP = `
+  const { startSandbox, eventLoopDriver } = require('coldmailreseller/testing');
+  (async () => {
+    const sb = await startSandbox();
+    const c = sb.client({ maxRetries: 0 });
+    const u = await c.users.create({ email: 'drv@acme.com', company: 'A', firstName: 'J', lastName: 'D', country: 'US',
+      city: 'Austin', state: 'TX', addressLineOne: '1 Main St', postalCode: '73301', languagePreference: 'en', phoneCc: '1', phone: '5125550100' });
+    const got = await Promise.all(Array.from({ length: 20 }, () => c.users.get({ userId: u.id })));
+    await sb.stop();
+    console.log(eventLoopDriver() + ' ' + got.filter((g) => g.id === u.id).length);
+  })().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+test('on Linux calls run on the JavaScript thread; CMR_NODE_DRIVER=threads opts out; both give the same results', async () => {
+  if (process.platform === 'linux') assert.equal(eventLoopDriver(), 'loop');
+  const expected = process.platform === 'linux' ? 'loop 20' : 'threads 20';
+  assert.equal(await node(ROUND_TRIP, { CMR_NODE_DRIVER: '' }), expected);
+  assert.equal(await node(ROUND_TRIP, { CMR_NODE_DRIVER: 'threads' }), 'threads 20');
+});
+
+test('timeouts and retry back-off fire while the loop has nothing else to do', async () => {
+  const u = await env.client.users.create(newUser('timers@acme.com'));
+  // A delayed answer: only tokio's timer can end the call.
+  await env.sb.injectFault({ method: 'GET', path: '/users', kind: 'delay', delayMs: 2000, count: 1 });
+  const t0 = Date.now();
+  await assert.rejects(env.client.withOptions({ timeoutMs: 150 }).users.get({ userId: u.id }), TimeoutError);
+  const took = Date.now() - t0;
+  assert.ok(took < 1500, `the 150 ms timeout fired after ${took} ms`);
+
+  // Two 503s, then the answer: two back-off sleeps on the loop.
+  await env.sb.injectFault({ method: 'GET', path: '/users', kind: 'status', status: 503, count: 2 });
+  const c = env.sb.client({ maxRetries: 2, retryBaseDelayMs: 20, retryMaxDelayMs: 40 });
+  const got = await c.users.get({ userId: u.id });
+  assert.equal(got.id, u.id);
+  await env.sb.injectFault({ method: 'GET', path: '/users', kind: 'status', status: 503, count: 1 });
+  await assert.rejects(env.sb.client({ maxRetries: 0 }).users.get({ userId: u.id }), ServerError);
+});
+
+test('a worker thread that made calls exits cleanly, and so does the process', async () => {
+  const out = await node(`
+    const { Worker } = require('node:worker_threads');
+    const w = new Worker(${JSON.stringify(ROUND_TRIP)}, { eval: true, stdout: true });
+    let text = '';
+    w.stdout.on('data', (d) => { text += d; });
+    w.on('exit', (code) => console.log('worker exit ' + code + ': ' + text.trim()));
+  `);
+  const expected = process.platform === 'linux' ? 'loop 20' : 'threads 20';
+  assert.equal(out, `worker exit 0: ${expected}`);
+});
+
+test('a worker thread terminated with calls in flight does not take the process down', async () => {
+  const w = new Worker(
+    `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { Client } = require('coldmailreseller');
+    const c = new Client({ apiKey: workerData.key, baseUrl: workerData.url, maxRetries: 0 });
+    for (let i = 0; i < 50; i++) c.users.get({ userId: 'U' + i }).catch(() => {});
+    parentPort.postMessage('started');
+    `,
+    { eval: true, workerData: { key: env.sb.apiKey, url: env.sb.baseUrl } },
+  );
+  await new Promise((resolve) => w.once('message', resolve));
+  assert.equal(await w.terminate(), 1);
+  // This thread's calls still work.
+  const u = await env.client.users.create(newUser('after-worker@acme.com'));
+  assert.equal((await env.client.users.get({ userId: u.id })).id, u.id);
+});
