@@ -4,7 +4,7 @@
 // systems) use the addon's worker threads. Both must behave the same, timers
 // (timeouts, retry back-off) must fire under the loop although libuv does not
 // know tokio's deadlines, and a worker thread that used a client must exit
-// cleanly (its loop's handles closed).
+// cleanly (its loop's handles closed, its runtime and connections gone).
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFile } = require('node:child_process');
@@ -90,4 +90,33 @@ test('a worker thread terminated with calls in flight does not take the process 
   // This thread's calls still work.
   const u = await env.client.users.create(newUser('after-worker@acme.com'));
   assert.equal((await env.client.users.get({ userId: u.id })).id, u.id);
+});
+
+test('worker threads that come and go leave no descriptors behind (runtime, pool, sockets)', async () => {
+  const run = () =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(
+        `
+        const { parentPort, workerData } = require('node:worker_threads');
+        const { Client } = require('coldmailreseller');
+        const c = new Client({ apiKey: workerData.key, baseUrl: workerData.url, maxRetries: 0 });
+        Promise.all(Array.from({ length: 4 }, (_, i) => c.users.get({ userId: 'U' + i }).catch((e) => e.code)))
+          .then((codes) => parentPort.postMessage(codes.join(',')));
+        `,
+        { eval: true, workerData: { key: env.sb.apiKey, url: env.sb.baseUrl } },
+      );
+      w.once('message', (m) => {
+        assert.equal(m, 'not_found,not_found,not_found,not_found');
+        w.once('exit', resolve);
+      });
+      w.once('error', reject);
+    });
+  const fds = () => require('node:fs').readdirSync('/proc/self/fd').length;
+  if (process.platform !== 'linux') return;
+  await run();
+  const before = fds();
+  for (let i = 0; i < 10; i++) await run();
+  // Each worker had its own runtime (epoll + eventfd) and up to 4 connections: kept, that
+  // would be 60 descriptors or more; a few may still be closing.
+  assert.ok(fds() - before < 10, `descriptors grew from ${before} to ${fds()} over 10 workers`);
 });

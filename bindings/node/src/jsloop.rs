@@ -28,8 +28,9 @@
 //! Nothing about a call changes: the same core futures (validation,
 //! redaction, retries, limits) run, only on another executor. The handles are
 //! unreferenced (they never keep the process alive; the TypeScript layer's
-//! timer does while calls are in flight) and closed by an environment
-//! cleanup hook, so worker threads exit cleanly.
+//! timer does while calls are in flight); an environment cleanup hook
+//! closes them and shuts the runtime down, so a worker thread exits cleanly
+//! and leaves no descriptor (epoll, sockets) behind.
 //!
 //! Linux only (`jsloop_other.rs` elsewhere). Used when the runtime's epoll
 //! descriptor can be identified (the new `anon_inode:[eventpoll]`
@@ -87,7 +88,8 @@ type Call = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// One JavaScript thread's runtime and its libuv handles.
 pub struct JsLoop {
-    rt: std::mem::ManuallyDrop<tokio::runtime::Runtime>,
+    /// `None` once the environment is gone.
+    rt: RefCell<Option<tokio::runtime::Runtime>>,
     transports: RefCell<cmr::client::ThreadTransports>,
     epfd: c_int,
     poll: *mut UvHandle,
@@ -96,6 +98,8 @@ pub struct JsLoop {
     timer_on: Cell<bool>,
     prepare_on: Cell<bool>,
     driving: Cell<bool>,
+    /// The environment is gone and the handles are closed (and freed).
+    closed: Cell<bool>,
 }
 
 thread_local! {
@@ -253,7 +257,7 @@ impl JsLoop {
         }
         EPFD.set(epfd);
         let l = Rc::new(JsLoop {
-            rt: std::mem::ManuallyDrop::new(rt),
+            rt: RefCell::new(Some(rt)),
             transports: RefCell::new(cmr::client::ThreadTransports::new()),
             epfd,
             poll,
@@ -262,14 +266,21 @@ impl JsLoop {
             timer_on: Cell::new(false),
             prepare_on: Cell::new(false),
             driving: Cell::new(false),
+            closed: Cell::new(false),
         });
-        // Close the handles when the environment goes (a worker thread's
-        // loop must have none left open). The runtime is not dropped there:
-        // its tasks hold JavaScript callbacks that must not be released
-        // after the environment is gone.
+        // When the environment goes (a worker thread ends, the process
+        // exits): close the handles (a worker's loop must have none left
+        // open) and shut the runtime down without waiting, which drops the
+        // calls in flight and closes the pool's connections. This hook was
+        // registered after the threadsafe functions of the clients that
+        // existed then, so it runs before they are finalized; napi-rs makes
+        // releasing an already finalized one a no-op for the others.
         let _ = env.add_env_cleanup_hook((), |_| {
+            // `Some(None)` from now on: no loop on this thread any more.
             if let Some(Some(l)) = LOOP.with(|s| s.borrow_mut().replace(None)) {
-                // SAFETY: handles initialised above, closed once.
+                l.closed.set(true);
+                // SAFETY: handles initialised above, closed once (`closed`
+                // keeps every other use away from them from now on).
                 unsafe {
                     uv_poll_stop(l.poll);
                     uv_prepare_stop(l.prepare);
@@ -278,7 +289,9 @@ impl JsLoop {
                     uv_close(l.prepare, Some(free_handle));
                     uv_close(l.timer, Some(free_handle));
                 }
-                std::mem::forget(l);
+                if let Some(rt) = l.rt.borrow_mut().take() {
+                    rt.shutdown_background();
+                }
             }
         });
         Some(l)
@@ -306,6 +319,9 @@ impl JsLoop {
     /// handle), so the calls a JavaScript turn starts are spawned and their
     /// requests written together, without signalling the runtime.
     pub fn spawn(&self, fut: impl std::future::Future<Output = ()> + Send + 'static) {
+        if self.closed.get() {
+            return;
+        }
         IN_FLIGHT.set(IN_FLIGHT.get() + 1);
         STARTED.with(|s| {
             s.borrow_mut().push(Box::pin(async move {
@@ -323,7 +339,7 @@ impl JsLoop {
     /// Run the runtime's ready tasks until its epoll descriptor reports
     /// nothing (or [`MAX_ROUNDS`] rounds), without ever blocking.
     fn drive(&self) {
-        if self.driving.replace(true) {
+        if self.closed.get() || self.driving.replace(true) {
             return;
         }
         IDLE.set(false);
@@ -335,7 +351,12 @@ impl JsLoop {
         }
         let started = STARTED.with(|s| std::mem::take(&mut *s.borrow_mut()));
         let mut started = Some(started);
-        self.rt.block_on(std::future::poll_fn(|cx| {
+        let rt = self.rt.borrow();
+        let Some(rt) = rt.as_ref() else {
+            self.driving.set(false);
+            return;
+        };
+        rt.block_on(std::future::poll_fn(|cx| {
             // Spawned from inside the runtime: queued, no wake-up needed.
             for call in started.take().into_iter().flatten() {
                 tokio::spawn(call);
@@ -353,6 +374,9 @@ impl JsLoop {
     }
 
     fn update_timer(&self) {
+        if self.closed.get() {
+            return;
+        }
         let busy = IN_FLIGHT.get() > 0;
         if busy != self.timer_on.get() {
             // SAFETY: the timer was initialised on this thread's loop.
