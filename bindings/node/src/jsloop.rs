@@ -13,12 +13,16 @@
 //! tells us when to run it:
 //! * the runtime's epoll descriptor is watched by a `uv_poll` handle of the
 //!   thread's loop, so an answer arriving on any connection of the runtime
-//!   (or a task spawned from JavaScript, which signals the runtime) makes
-//!   libuv call [`drive`] on the JavaScript thread, as it calls undici's
-//!   socket callbacks;
-//! * [`drive`] runs the runtime's ready tasks until its epoll descriptor has
-//!   nothing left to report, then returns to libuv. It never blocks: an
-//!   `on_thread_park` hook turns the runtime's wait into a zero-timeout poll;
+//!   makes libuv call `drive` on the JavaScript thread, as it calls undici's
+//!   socket callbacks; the calls a JavaScript turn starts are spawned by a
+//!   drive in libuv's prepare phase (a `uv_prepare` handle, active only while
+//!   calls wait to be spawned), right before libuv waits for I/O;
+//! * `drive` runs the runtime's ready tasks until its epoll descriptor has
+//!   nothing left to report. It never blocks: an `on_thread_park` hook turns
+//!   the runtime's wait into a zero-timeout poll. Then it hands the outcomes
+//!   to each client's batch callback itself (`napi_make_callback`, so promise
+//!   reactions run right after, as after any I/O callback), and runs again
+//!   while those callbacks started new calls;
 //! * a `uv_timer` repeating every [`TICK_MS`] ms while calls are in flight
 //!   drives tokio's timers (timeouts, retry back-off, pacing), whose deadlines
 //!   libuv does not know, and bounds the delay of the one event a drive can
@@ -41,8 +45,11 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::os::raw::{c_int, c_void};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
 use std::task::{Poll, Waker};
+
+use napi::sys;
 
 /// Period of the timer that drives tokio's timers while calls are in flight.
 pub const TICK_MS: u64 = 2;
@@ -50,6 +57,10 @@ pub const TICK_MS: u64 = 2;
 /// A drive returns to libuv after this many rounds even if the runtime still
 /// has events (libuv calls it again at once: other callbacks get their turn).
 const MAX_ROUNDS: u32 = 64;
+
+/// A drive hands outcomes to JavaScript and runs the calls that started at
+/// most this many times before it returns to libuv.
+const MAX_TURNS: u32 = 8;
 
 // libuv, as exported by the node binary (uv.h). The handle types are opaque:
 // their size comes from `uv_handle_size`, and `data` (unused) is not touched.
@@ -100,7 +111,48 @@ pub struct JsLoop {
     driving: Cell<bool>,
     /// The environment is gone and the handles are closed (and freed).
     closed: Cell<bool>,
+    /// This thread's environment, and the async context the batch callbacks
+    /// are called in (see [`flush`]).
+    env: sys::napi_env,
+    async_ctx: sys::napi_async_context,
 }
+
+/// A client's queue of outcomes, as the loop sees it.
+pub trait Batch: Send + Sync {
+    /// Everything queued, as the JSON text of one array.
+    fn drain(&self) -> String;
+    /// Wake the JavaScript thread through the threadsafe function.
+    fn wake_async(&self);
+}
+
+/// A client's batch callback (`onEvents`), held by a reference so that the
+/// loop can call it directly, on its thread, right after a drive: no
+/// threadsafe-function round (an extra libuv wake-up) for outcomes that were
+/// produced on the JavaScript thread itself. Deleted with the last native
+/// client that shares it (a finalizer, on the JavaScript thread).
+pub struct DirectCallback {
+    env: sys::napi_env,
+    fref: sys::napi_ref,
+}
+
+impl DirectCallback {
+    /// A reference to `f` (a function of `env`).
+    pub fn new(env: &napi::Env, f: sys::napi_value) -> Option<Rc<DirectCallback>> {
+        let mut fref = std::ptr::null_mut();
+        // SAFETY: `f` is a live value of `env`, on its thread.
+        let status = unsafe { sys::napi_create_reference(env.raw(), f, 1, &mut fref) };
+        (status == sys::Status::napi_ok).then(|| Rc::new(DirectCallback { env: env.raw(), fref }))
+    }
+}
+
+impl Drop for DirectCallback {
+    fn drop(&mut self) {
+        // SAFETY: created on this thread by `new`, deleted once.
+        unsafe { sys::napi_delete_reference(self.env, self.fref) };
+    }
+}
+
+type Registered = (usize, std::sync::Weak<dyn Batch>, Weak<DirectCallback>);
 
 thread_local! {
     /// This thread's loop: `None` before the first try, `Some(None)` when it
@@ -117,6 +169,12 @@ thread_local! {
     static DRIVE_WAKER: RefCell<Option<Waker>> = const { RefCell::new(None) };
     /// Calls started since the last drive, spawned by the next one.
     static STARTED: RefCell<Vec<Call>> = const { RefCell::new(Vec::new()) };
+    /// Set while this thread drives its runtime.
+    static IN_DRIVE: Cell<bool> = const { Cell::new(false) };
+    /// Queues whose callback can be called directly on this thread.
+    static DIRECT: RefCell<Vec<Registered>> = const { RefCell::new(Vec::new()) };
+    /// Queues that turned non-empty during the current drive.
+    static TO_FLUSH: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
     /// The runtime's epoll descriptor (for the park hook).
     static EPFD: Cell<c_int> = const { Cell::new(-1) };
 }
@@ -207,6 +265,35 @@ fn alloc_handle(kind: c_int) -> *mut UvHandle {
     unsafe { libc::calloc(1, size) }
 }
 
+/// Let this thread's loop call `cb` directly with `events`' batches.
+pub fn register(events: &Arc<impl Batch + 'static>, cb: &Rc<DirectCallback>) {
+    let key = Arc::as_ptr(events) as *const () as usize;
+    let weak: std::sync::Weak<dyn Batch> = Arc::downgrade(events) as std::sync::Weak<dyn Batch>;
+    DIRECT.with(|d| {
+        let mut d = d.borrow_mut();
+        d.retain(|(_, e, c)| e.strong_count() > 0 && c.strong_count() > 0);
+        if !d.iter().any(|(k, _, _)| *k == key) {
+            d.push((key, weak, Rc::downgrade(cb)));
+        }
+    });
+}
+
+/// Called when `events` turns non-empty: `true` when this thread is driving
+/// its runtime and will hand the batch over itself once the drive is done
+/// (else the caller wakes the JavaScript thread through its threadsafe
+/// function).
+pub fn defer_wake(events: *const ()) -> bool {
+    if !IN_DRIVE.get() {
+        return false;
+    }
+    let key = events as usize;
+    if !DIRECT.with(|d| d.borrow().iter().any(|(k, _, _)| *k == key)) {
+        return false;
+    }
+    TO_FLUSH.with(|t| t.borrow_mut().push(key));
+    true
+}
+
 fn with_loop(f: impl FnOnce(&JsLoop)) {
     let l = LOOP.with(|s| s.borrow().clone().flatten());
     if let Some(l) = l {
@@ -256,6 +343,17 @@ impl JsLoop {
             uv_unref(timer);
         }
         EPFD.set(epfd);
+        let raw_env = env.raw();
+        let mut async_ctx = std::ptr::null_mut();
+        // SAFETY: on the environment's thread; the name is a fresh string.
+        unsafe {
+            let mut name = std::ptr::null_mut();
+            let text = "cmr.call";
+            sys::napi_create_string_utf8(raw_env, text.as_ptr().cast(), text.len() as isize, &mut name);
+            if sys::napi_async_init(raw_env, std::ptr::null_mut(), name, &mut async_ctx) != sys::Status::napi_ok {
+                async_ctx = std::ptr::null_mut();
+            }
+        }
         let l = Rc::new(JsLoop {
             rt: RefCell::new(Some(rt)),
             transports: RefCell::new(cmr::client::ThreadTransports::new()),
@@ -267,6 +365,8 @@ impl JsLoop {
             prepare_on: Cell::new(false),
             driving: Cell::new(false),
             closed: Cell::new(false),
+            env: raw_env,
+            async_ctx,
         });
         // When the environment goes (a worker thread ends, the process
         // exits): close the handles (a worker's loop must have none left
@@ -291,6 +391,10 @@ impl JsLoop {
                 }
                 if let Some(rt) = l.rt.borrow_mut().take() {
                     rt.shutdown_background();
+                }
+                if !l.async_ctx.is_null() {
+                    // SAFETY: created in `new`, destroyed once, on this thread.
+                    unsafe { sys::napi_async_destroy(l.env, l.async_ctx) };
                 }
             }
         });
@@ -337,25 +441,51 @@ impl JsLoop {
     }
 
     /// Run the runtime's ready tasks until its epoll descriptor reports
-    /// nothing (or [`MAX_ROUNDS`] rounds), without ever blocking.
+    /// nothing, then hand the outcomes to JavaScript; again while that
+    /// JavaScript started calls (at most [`MAX_TURNS`] times). Never blocks.
+    ///
+    /// The repeat matters when the drive runs in libuv's prepare phase: a
+    /// `uv_prepare` handle started there runs only in the next iteration,
+    /// after libuv has waited for I/O, so calls started by the outcomes'
+    /// callbacks would otherwise wait for the next event or tick.
     fn drive(&self) {
-        if self.closed.get() || self.driving.replace(true) {
+        if self.closed.get() || self.driving.get() {
             return;
         }
+        for turn in 1..=MAX_TURNS {
+            if !self.run_ready() {
+                return;
+            }
+            self.flush();
+            if self.closed.get() || STARTED.with(|s| s.borrow().is_empty()) {
+                break;
+            }
+            if turn == MAX_TURNS {
+                // Still more: have libuv come back at once rather than wait.
+                self.nudge();
+            }
+        }
+        self.update_timer();
+    }
+
+    /// One drive of the runtime: spawn the calls started since the last one,
+    /// run until nothing is ready (or [`MAX_ROUNDS`] rounds). `false` once the
+    /// runtime is gone.
+    fn run_ready(&self) -> bool {
+        let guard = self.rt.borrow();
+        let Some(rt) = guard.as_ref() else {
+            return false;
+        };
+        self.driving.set(true);
         IDLE.set(false);
         ROUNDS.set(0);
         EPFD.set(self.epfd);
         if self.prepare_on.replace(false) {
-            // SAFETY: as above.
+            // SAFETY: the handle was initialised on this thread's loop.
             unsafe { uv_prepare_stop(self.prepare) };
         }
-        let started = STARTED.with(|s| std::mem::take(&mut *s.borrow_mut()));
-        let mut started = Some(started);
-        let rt = self.rt.borrow();
-        let Some(rt) = rt.as_ref() else {
-            self.driving.set(false);
-            return;
-        };
+        let mut started = Some(STARTED.with(|s| std::mem::take(&mut *s.borrow_mut())));
+        IN_DRIVE.set(true);
         rt.block_on(std::future::poll_fn(|cx| {
             // Spawned from inside the runtime: queued, no wake-up needed.
             for call in started.take().into_iter().flatten() {
@@ -369,8 +499,71 @@ impl JsLoop {
                 Poll::Pending
             }
         }));
+        IN_DRIVE.set(false);
         self.driving.set(false);
-        self.update_timer();
+        true
+    }
+
+    /// Make the runtime's epoll descriptor readable (a task spawned from
+    /// outside the runtime signals it), so libuv drives it without waiting.
+    fn nudge(&self) {
+        if let Some(rt) = self.rt.borrow().as_ref() {
+            rt.spawn(async {});
+        }
+    }
+
+    /// Hand every batch queued during the drive to its client's callback,
+    /// in a callback scope (`napi_make_callback`: promise reactions and
+    /// `process.nextTick` run after it, as after any I/O callback).
+    fn flush(&self) {
+        let keys = TO_FLUSH.with(|t| std::mem::take(&mut *t.borrow_mut()));
+        for key in keys {
+            let found = DIRECT.with(|d| {
+                d.borrow().iter().find(|(k, _, _)| *k == key).map(|(_, e, c)| (e.upgrade(), c.upgrade()))
+            });
+            let Some((Some(events), cb)) = found else { continue };
+            match cb {
+                Some(cb) if !self.async_ctx.is_null() && !self.closed.get() && self.call(&cb, &*events) => {}
+                // The client is gone (or its callback cannot be reached): the
+                // threadsafe function still gets the batch to JavaScript.
+                _ => events.wake_async(),
+            }
+        }
+    }
+
+    /// Drain `events` into one call of `cb`; `false` (nothing drained) when
+    /// the callback cannot be reached.
+    fn call(&self, cb: &DirectCallback, events: &dyn Batch) -> bool {
+        let env = self.env;
+        // SAFETY: on the environment's thread, outside any JavaScript frame
+        // (a libuv callback), inside a handle scope of our own.
+        unsafe {
+            let mut scope = std::ptr::null_mut();
+            if sys::napi_open_handle_scope(env, &mut scope) != sys::Status::napi_ok {
+                return false;
+            }
+            let mut f = std::ptr::null_mut();
+            let mut global = std::ptr::null_mut();
+            let reachable = sys::napi_get_reference_value(env, cb.fref, &mut f) == sys::Status::napi_ok
+                && !f.is_null()
+                && sys::napi_get_global(env, &mut global) == sys::Status::napi_ok;
+            if reachable {
+                let batch = events.drain();
+                let mut arg = std::ptr::null_mut();
+                sys::napi_create_string_utf8(env, batch.as_ptr().cast(), batch.len() as isize, &mut arg);
+                let mut result = std::ptr::null_mut();
+                let status = sys::napi_make_callback(env, self.async_ctx, global, f, 1, &arg, &mut result);
+                if status == sys::Status::napi_pending_exception {
+                    // As for any callback: an uncaught exception of the process.
+                    let mut e = std::ptr::null_mut();
+                    if sys::napi_get_and_clear_last_exception(env, &mut e) == sys::Status::napi_ok {
+                        sys::napi_fatal_exception(env, e);
+                    }
+                }
+            }
+            sys::napi_close_handle_scope(env, scope);
+            reachable
+        }
     }
 
     fn update_timer(&self) {

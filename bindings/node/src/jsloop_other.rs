@@ -19,3 +19,24 @@ impl JsLoop {
         match *self {}
     }
 }
+
+/// See `jsloop.rs`.
+pub trait Batch: Send + Sync {
+    fn drain(&self) -> String;
+    fn wake_async(&self);
+}
+
+/// See `jsloop.rs`: never made here.
+pub struct DirectCallback;
+
+impl DirectCallback {
+    pub fn new(_env: &napi::Env, _f: napi::sys::napi_value) -> Option<Rc<DirectCallback>> {
+        None
+    }
+}
+
+pub fn register(_events: &std::sync::Arc<impl Batch + 'static>, _cb: &Rc<DirectCallback>) {}
+
+pub fn defer_wake(_events: *const ()) -> bool {
+    false
+}

@@ -124,10 +124,16 @@ impl Events {
         let _ = buf.write_fmt(entry);
         buf.push(',');
         drop(buf);
-        if first {
-            if let Some(w) = self.wake.get() {
-                let _ = w.call((), napi::threadsafe_function::ThreadsafeFunctionCallMode::NonBlocking);
-            }
+        // On the JavaScript thread, during a drive of its loop, the loop
+        // hands the batch over itself once the drive is done.
+        if first && !jsloop::defer_wake(self as *const Events as *const ()) {
+            self.wake_async();
+        }
+    }
+
+    fn wake_async(&self) {
+        if let Some(w) = self.wake.get() {
+            let _ = w.call((), napi::threadsafe_function::ThreadsafeFunctionCallMode::NonBlocking);
         }
     }
 
@@ -148,6 +154,15 @@ impl Events {
         batch.push(']');
         buf.clear();
         batch
+    }
+}
+
+impl jsloop::Batch for Events {
+    fn drain(&self) -> String {
+        Events::drain(self)
+    }
+    fn wake_async(&self) {
+        Events::wake_async(self)
     }
 }
 
@@ -255,6 +270,8 @@ pub struct NativeClient {
     events: Arc<Events>,
     /// Set on the first call: see [`NativeClient::on_this_thread`].
     local: RefCell<Option<(Rc<jsloop::JsLoop>, cmr::Client)>>,
+    /// `onEvents`, callable directly by this thread's loop (shared by views).
+    direct: Option<Rc<jsloop::DirectCallback>>,
 }
 
 /// `query` of a raw request: a JSON object of strings or scalars.
@@ -280,6 +297,7 @@ impl NativeClient {
     /// `[id, 0, error]`, in order.
     #[napi(constructor)]
     pub fn new(
+        env: Env,
         options: Option<NativeClientOptions>,
         on_events: Function<'_, String, ()>,
         with_logger: Option<bool>,
@@ -295,9 +313,10 @@ impl NativeClient {
             .build_callback(move |_ctx| Ok((weak.upgrade().map(|q| q.drain()).unwrap_or_else(|| "[]".into()),)))
             .map_err(|e| to_napi_coded(invalid(format!("could not register the event callback: {e}"))))?;
         let _ = events.wake.set(wake);
+        let direct = jsloop::DirectCallback::new(&env, on_events.value().value);
         let sink = with_logger.unwrap_or(false).then(|| events.clone());
         cmr::error::catch_unwind_sync(|| build_client(options, sink))
-            .map(|inner| NativeClient { inner, events, local: RefCell::new(None) })
+            .map(|inner| NativeClient { inner, events, local: RefCell::new(None), direct })
             .map_err(to_napi_coded)
     }
 
@@ -357,6 +376,9 @@ impl NativeClient {
         if local.is_none() {
             let l = jsloop::JsLoop::current(env)?;
             let client = l.client(&self.inner).ok()?;
+            if let Some(cb) = &self.direct {
+                jsloop::register(&self.events, cb);
+            }
             *local = Some((l, client));
         }
         local.clone()
@@ -372,7 +394,7 @@ impl NativeClient {
         };
         // Checked now, so `withOptions` itself throws on a bad value.
         cmr::config::check_options(&opts).map_err(to_napi_coded)?;
-        Ok(NativeClient { inner: self.inner.with_options(opts), events: self.events.clone(), local: RefCell::new(None) })
+        Ok(NativeClient { inner: self.inner.with_options(opts), events: self.events.clone(), local: RefCell::new(None), direct: self.direct.clone() })
     }
 
     #[napi(getter)]
