@@ -21,7 +21,9 @@
 //   addon's tokio workers are counted), and the server's CPU per request
 //   (from /proc, 10 ms ticks: a median, for orientation only);
 // - prints, per client and mode, the best round and the spread (min..max),
-//   and the ratios of the best rounds (cmr / undici, cmr / fetch).
+//   and the ratios of the best rounds (cmr / undici, cmr / fetch); for the
+//   sequential mode also the latency of a call (p50, p90, p99: the median
+//   over the rounds).
 //   `--json FILE` also writes every round.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -149,13 +151,17 @@ function serverCpuUs() {
 async function run(fn, total, inflight) {
   let next = 0;
   let failures = 0;
+  // Sequentially, the latency of each call too (milliseconds).
+  const lat = inflight === 1 ? [] : undefined;
   const worker = async () => {
     while (next++ < total) {
+      const t = lat && performance.now();
       try {
         await fn();
       } catch (e) {
         if (failures++ === 0) console.error(e);
       }
+      if (lat) lat.push(performance.now() - t);
     }
   };
   const s0 = serverCpuUs();
@@ -166,7 +172,10 @@ async function run(fn, total, inflight) {
   const cpu = process.cpuUsage(cpu0);
   const s1 = serverCpuUs();
   if (failures) throw new Error(`${failures} calls failed`);
-  return { rps: total / (ns / 1e9), cpuUs: (cpu.user + cpu.system) / total, serverCpuUs: (s1 - s0) / total };
+  const pct = (q) => lat[Math.floor(q * (lat.length - 1))];
+  lat?.sort((a, b) => a - b);
+  const latency = lat && { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99) };
+  return { rps: total / (ns / 1e9), cpuUs: (cpu.user + cpu.system) / total, serverCpuUs: (s1 - s0) / total, latency };
 }
 
 const modes = [
@@ -224,6 +233,19 @@ if (names.includes('cmr')) {
     }
   }
   console.table(ratios);
+}
+// Sequential latency: the median over the rounds of each round's percentile.
+const seqMode = modes.find(([, , inflight]) => inflight === 1)?.[0];
+if (seqMode) {
+  const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  console.table(
+    names.map((n) => {
+      const ls = results[seqMode][n].map((r) => r.latency);
+      const row = { 'sequential latency, ms': n };
+      for (const q of ['p50', 'p90', 'p99']) row[q] = median(ls.map((l) => l[q])).toFixed(3);
+      return row;
+    }),
+  );
 }
 if (values.json) writeFileSync(values.json, JSON.stringify({ rounds: results, best }, null, 2));
 
