@@ -20,7 +20,8 @@ impl JsLoop {
     }
 }
 
-/// See `jsloop.rs`.
+/// See `jsloop.rs` (nothing calls it here).
+#[allow(dead_code)]
 pub trait Batch: Send + Sync {
     fn drain(&self) -> String;
     fn wake_async(&self);
