@@ -102,13 +102,11 @@ pub struct JsLoop {
     /// `None` once the environment is gone.
     rt: RefCell<Option<tokio::runtime::Runtime>>,
     transports: RefCell<cmr::client::ThreadTransports>,
-    epfd: c_int,
     poll: *mut UvHandle,
     prepare: *mut UvHandle,
     timer: *mut UvHandle,
     timer_on: Cell<bool>,
     prepare_on: Cell<bool>,
-    driving: Cell<bool>,
     /// The environment is gone and the handles are closed (and freed).
     closed: Cell<bool>,
     /// This thread's environment, and the async context the batch callbacks
@@ -169,13 +167,13 @@ thread_local! {
     static DRIVE_WAKER: RefCell<Option<Waker>> = const { RefCell::new(None) };
     /// Calls started since the last drive, spawned by the next one.
     static STARTED: RefCell<Vec<Call>> = const { RefCell::new(Vec::new()) };
-    /// Set while this thread drives its runtime.
+    /// Set while this thread drives its runtime (a drive never nests).
     static IN_DRIVE: Cell<bool> = const { Cell::new(false) };
     /// Queues whose callback can be called directly on this thread.
     static DIRECT: RefCell<Vec<Registered>> = const { RefCell::new(Vec::new()) };
     /// Queues that turned non-empty during the current drive.
     static TO_FLUSH: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
-    /// The runtime's epoll descriptor (for the park hook).
+    /// This thread's runtime's epoll descriptor (for the park hook; set once).
     static EPFD: Cell<c_int> = const { Cell::new(-1) };
 }
 
@@ -357,13 +355,11 @@ impl JsLoop {
         let l = Rc::new(JsLoop {
             rt: RefCell::new(Some(rt)),
             transports: RefCell::new(cmr::client::ThreadTransports::new()),
-            epfd,
             poll,
             prepare,
             timer,
             timer_on: Cell::new(false),
             prepare_on: Cell::new(false),
-            driving: Cell::new(false),
             closed: Cell::new(false),
             env: raw_env,
             async_ctx,
@@ -449,7 +445,7 @@ impl JsLoop {
     /// after libuv has waited for I/O, so calls started by the outcomes'
     /// callbacks would otherwise wait for the next event or tick.
     fn drive(&self) {
-        if self.closed.get() || self.driving.get() {
+        if self.closed.get() || IN_DRIVE.get() {
             return;
         }
         for turn in 1..=MAX_TURNS {
@@ -476,10 +472,8 @@ impl JsLoop {
         let Some(rt) = guard.as_ref() else {
             return false;
         };
-        self.driving.set(true);
         IDLE.set(false);
         ROUNDS.set(0);
-        EPFD.set(self.epfd);
         if self.prepare_on.replace(false) {
             // SAFETY: the handle was initialised on this thread's loop.
             unsafe { uv_prepare_stop(self.prepare) };
@@ -500,7 +494,6 @@ impl JsLoop {
             }
         }));
         IN_DRIVE.set(false);
-        self.driving.set(false);
         true
     }
 

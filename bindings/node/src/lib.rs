@@ -333,12 +333,7 @@ impl NativeClient {
             };
             events.settle(id, out.and_then(|v| to_json(&v)));
         };
-        match self.on_this_thread(&env) {
-            Some((l, client)) => l.spawn(run(client)),
-            None => {
-                spawn(run(self.inner.clone()));
-            }
-        }
+        self.run_call(&env, run);
     }
 
     /// Raw escape hatch: any method and path relative to the base URL.
@@ -361,7 +356,17 @@ impl NativeClient {
             .await;
             events.settle(id, out);
         };
-        match self.on_this_thread(&env) {
+        self.run_call(&env, run);
+    }
+
+    /// Run the call `run` builds for a client: on this JavaScript thread's
+    /// loop with this thread's pool, or on the multi-thread runtime.
+    fn run_call<F, Fut>(&self, env: &Env, run: F)
+    where
+        F: FnOnce(cmr::Client) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        match self.on_this_thread(env) {
             Some((l, client)) => l.spawn(run(client)),
             None => {
                 spawn(run(self.inner.clone()));
