@@ -5,6 +5,7 @@ import { fromInit, fromNative, rethrow, ValidationError, type CmrErrorInit } fro
 import type * as M from './models';
 import type { Call, RequestOptions } from './resource';
 import { Dns, Domains, Exports, Geo, Mailboxes, Orders, Prewarmup, Subscriptions, Users, WalletResource } from './resources';
+import { hideSecrets, mayHoldSecrets } from './secrets';
 
 // The resource classes are generated (resources.ts, with the hand-written
 // methods of resources_custom.ts); the client's module exports them.
@@ -121,6 +122,7 @@ function onEvents(logger: Logger | undefined): (batch: string) => void {
     } catch {
       return; // never: the addon writes the batch with serde_json
     }
+    const secrets = mayHoldSecrets(batch);
     for (const e of entries) {
       const id = e[0];
       if (id === 0) {
@@ -130,8 +132,10 @@ function onEvents(logger: Logger | undefined): (batch: string) => void {
       const s = inFlight.get(id);
       if (s === undefined) continue;
       settled(id);
-      if (e[1] === 1) s[0](e[2]);
-      else s[1](fromInit(e[2] as CmrErrorInit));
+      if (e[1] === 1) {
+        if (secrets) hideSecrets(e[2]);
+        s[0](e[2]);
+      } else s[1](fromInit(e[2] as CmrErrorInit));
     }
   };
 }

@@ -15,6 +15,7 @@
 import native = require('./native');
 import { rethrow } from './errors';
 import type * as M from './models';
+import { hideSecrets, mayHoldSecrets } from './secrets';
 
 export const SIGNATURE_HEADER = 'cmr-x-signature';
 export const TIMESTAMP_HEADER = 'cmr-x-timestamp';
@@ -98,7 +99,9 @@ function headers(h: HeadersInput): Record<string, string> {
 function toEvent(json: string): WebhookEvent {
   const p = JSON.parse(json) as { event: string; eventId: string | null; data: { type: string; data: unknown }; raw: Record<string, unknown> };
   const data = p.data.type === 'unknown' ? (p.raw as { data?: unknown }).data ?? null : p.data.data;
-  return { event: p.event, type: p.data.type, eventId: p.eventId, data, raw: p.raw } as WebhookEvent;
+  const event = { event: p.event, type: p.data.type, eventId: p.eventId, data, raw: p.raw } as WebhookEvent;
+  if (mayHoldSecrets(json)) hideSecrets(event);
+  return event;
 }
 
 /**
