@@ -328,10 +328,10 @@ impl NativeClient {
         let events = self.events.clone();
         let run = |client: cmr::Client| async move {
             let out = match parse_json("args", args_json.as_deref()) {
-                Ok(args) => cmr::error::catch_unwind(cmr::ops::call(&client, &op, args)).await,
+                Ok(args) => cmr::error::catch_unwind(cmr::ops::call_json(&client, &op, args)).await,
                 Err(e) => Err(e),
             };
-            events.settle(id, out.and_then(|v| to_json(&v)));
+            events.settle(id, out);
         };
         self.run_call(&env, run);
     }

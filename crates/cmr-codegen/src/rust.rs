@@ -40,7 +40,7 @@ pub fn render() -> String {
          // `routes::COMPOSITE`, from their signatures. Included by `ops.rs`.\n\n\
          /// Call the typed core method of `op` with the arguments in `a`.\n\
          #[allow(deprecated)]\n\
-         async fn dispatch(client: &Client, op: &str, a: &Args<'_>) -> Result<Value> {{\n    match op {{\n",
+         async fn dispatch<O: Output>(client: &Client, op: &str, a: &Args<'_>) -> Result<O> {{\n    match op {{\n",
         super::GENERATED
     );
     for r in routes::ALL {

@@ -238,7 +238,7 @@ impl Client {
     }
 
     async fn attempt(&self, method: Method, path: &str, query: &[(&str, String)], body: &Body) -> Result<Envelope> {
-        let url = format!("{}{}", self.inner.config.base_url, path);
+        let url = request_url(&self.inner.config, path)?;
         let m = match method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -248,7 +248,7 @@ impl Client {
         };
         let mut req = self
             .http
-            .request(m, &url)
+            .request(m, url)
             .timeout(self.options.timeout.unwrap_or(self.inner.config.timeout));
         if !query.is_empty() {
             req = req.query(query);
@@ -554,6 +554,24 @@ pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
     Some(wait.min(clamp))
 }
 
+/// The URL of a request: the base URL with `path` appended. A path without
+/// its own query or fragment (every route's, most raw ones) is set on the
+/// base URL parsed once by the builder, so a request does not parse the host
+/// again; a raw path carrying `?` or `#` is parsed whole, as it always was.
+fn request_url(config: &crate::config::Config, path: &str) -> Result<reqwest::Url> {
+    if !path.contains(['?', '#']) {
+        let mut url = config.base.clone();
+        let base_path = url.path().trim_end_matches('/');
+        let mut full = String::with_capacity(base_path.len() + path.len());
+        full.push_str(base_path);
+        full.push_str(path);
+        url.set_path(&full);
+        return Ok(url);
+    }
+    reqwest::Url::parse(&format!("{}{}", config.base_url, path))
+        .map_err(|e| Error::invalid(format!("invalid request path {path:?}: {e}")))
+}
+
 fn transport_error(e: reqwest::Error, method: &str, path: &str) -> Error {
     // A connect failure means no byte of the request reached the server.
     let sent = !e.is_connect();
@@ -592,6 +610,26 @@ mod tests {
             e = e.with_status(s);
         }
         e
+    }
+
+    #[test]
+    fn request_urls_are_the_base_url_and_the_path_parsed_whole() {
+        for base in ["https://customers.coldmailreseller.com/api/v1/integration", "http://127.0.0.1:8080", "https://h.example/x/"] {
+            let config = Client::builder().api_key("k").base_url(base).build().unwrap().inner.config.clone();
+            for path in [
+                "/users",
+                "/users/list",
+                "/a b/%41/\\x/../y/./z",
+                "/caf\u{e9}/\u{1F600}",
+                "//evil.example/x",
+                "/users?userId=1",
+                "/x#frag",
+                "/",
+            ] {
+                let whole = reqwest::Url::parse(&format!("{}{}", config.base_url, path)).unwrap();
+                assert_eq!(request_url(&config, path).unwrap(), whole, "{base} + {path}");
+            }
+        }
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub const ENV_BASE_URL: &str = "CMR_BASE_URL";
 pub struct Config {
     pub(crate) api_key: ApiKey,
     pub(crate) base_url: String,
+    /// `base_url` parsed once: a request's URL is this with its path set,
+    /// not a string parsed again (host, IDNA) for every request.
+    pub(crate) base: url::Url,
     pub(crate) sandbox: bool,
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
@@ -370,9 +373,11 @@ impl ClientBuilder {
             Some(p) => format!("{p} {ua_core}"),
             None => ua_core.to_string(),
         };
+        let base = url::Url::parse(&base_url).map_err(|e| crate::Error::invalid(format!("invalid base URL {base_url:?}: {e}")))?;
         let config = Config {
             api_key,
             base_url,
+            base,
             sandbox: self.sandbox,
             timeout,
             connect_timeout,

@@ -87,13 +87,42 @@ impl<'a> Args<'a> {
     }
 }
 
-fn out<T: Serialize>(v: T) -> Result<Value> {
-    serde_json::to_value(v).map_err(|e| Error::new(crate::ErrorKind::Decode, format!("could not encode the result: {e}")))
+/// What [`dispatch`] encodes a typed result into: a [`Value`], or the JSON
+/// text itself ([`call_json`]), serialised straight from the typed model.
+trait Output: Sized {
+    fn encode<T: Serialize>(v: T) -> serde_json::Result<Self>;
+}
+
+impl Output for Value {
+    fn encode<T: Serialize>(v: T) -> serde_json::Result<Self> {
+        serde_json::to_value(v)
+    }
+}
+
+impl Output for String {
+    fn encode<T: Serialize>(v: T) -> serde_json::Result<Self> {
+        serde_json::to_string(&v)
+    }
+}
+
+fn out<O: Output, T: Serialize>(v: T) -> Result<O> {
+    O::encode(v).map_err(|e| Error::new(crate::ErrorKind::Decode, format!("could not encode the result: {e}")))
 }
 
 /// Call an operation by name. Unknown names and malformed arguments are
 /// validation errors raised before any request is sent.
 pub async fn call(client: &Client, op: &str, args: Value) -> Result<Value> {
+    call_as(client, op, args).await
+}
+
+/// [`call`], with the result as JSON text, serialised from the typed model
+/// without a [`Value`] in between (what a binding that hands JSON text to
+/// its language wants). Its object keys come in the model's field order.
+pub async fn call_json(client: &Client, op: &str, args: Value) -> Result<String> {
+    call_as(client, op, args).await
+}
+
+async fn call_as<O: Output>(client: &Client, op: &str, args: Value) -> Result<O> {
     let a = Args::new(op, args)?;
     if op == PANIC_TEST_HOOK {
         panic!("deliberate panic inside the cmr core (test hook)");
@@ -107,7 +136,7 @@ include!("ops_generated.rs");
 
 /// Bootstrap build (see `build.rs`): no operation, only what cmr-codegen needs.
 #[cfg(cmr_codegen_bootstrap)]
-async fn dispatch(_: &Client, op: &str, _: &Args<'_>) -> Result<Value> {
+async fn dispatch<O: Output>(_: &Client, op: &str, _: &Args<'_>) -> Result<O> {
     Err(Error::invalid(format!("{op}: this build of cmr has no operations (CMR_CODEGEN_BOOTSTRAP)")))
 }
 

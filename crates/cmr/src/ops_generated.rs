@@ -4,7 +4,7 @@
 
 /// Call the typed core method of `op` with the arguments in `a`.
 #[allow(deprecated)]
-async fn dispatch(client: &Client, op: &str, a: &Args<'_>) -> Result<Value> {
+async fn dispatch<O: Output>(client: &Client, op: &str, a: &Args<'_>) -> Result<O> {
     match op {
         "users.list" => out(client.users().list(&a.model::<ListUsersParams>(&[])?).await?),
         "users.get" => out(client.users().get(&a.str("userId")?).await?),
