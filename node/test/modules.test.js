@@ -36,3 +36,35 @@ test('every ESM named export exists in the CommonJS build and vice versa', async
   const named = Object.keys(esm).filter((k) => k !== 'default').sort();
   assert.deepEqual(named, Object.keys(cjs).filter((k) => k !== '__esModule').sort());
 });
+
+test('a second copy of the native addon loads and works next to the first (two package copies in one process)', async () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const { startSandbox } = require('coldmailreseller/testing');
+  const nativeDir = path.join(path.dirname(require.resolve('coldmailreseller/package.json')), 'native');
+  const addon = fs.readdirSync(nativeDir).find((f) => f.endsWith('.node'));
+  assert.ok(addon, `no .node file in ${nativeDir}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmr-addon-'));
+  const copy = path.join(dir, addon);
+  fs.copyFileSync(path.join(nativeDir, addon), copy);
+  // A separate dlopen of the same library: its allocator and thread-locals
+  // must not need static TLS space the first copy already took.
+  const second = { exports: {} };
+  process.dlopen(second, copy);
+  assert.equal(typeof second.exports.NativeClient, 'function');
+  const sb = await startSandbox();
+  try {
+    const out = await new Promise((resolve, reject) => {
+      const c = new second.exports.NativeClient({ apiKey: sb.apiKey, baseUrl: sb.baseUrl }, (batch) => {
+        const [[, ok, v]] = JSON.parse(batch);
+        (ok ? resolve : reject)(v);
+      });
+      c.start(1, 'wallet.get', '{}');
+    });
+    assert.equal(typeof out.balance, 'number');
+  } finally {
+    await sb.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
