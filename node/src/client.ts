@@ -5,7 +5,7 @@ import { fromInit, fromNative, rethrow, ValidationError, type CmrErrorInit } fro
 import type * as M from './models';
 import type { Call, RequestOptions } from './resource';
 import { Dns, Domains, Exports, Geo, Mailboxes, Orders, Prewarmup, Subscriptions, Users, WalletResource } from './resources';
-import { hideSecrets, mayHoldSecrets } from './secrets';
+import { hideSecrets } from './secrets';
 
 // The resource classes are generated (resources.ts, with the hand-written
 // methods of resources_custom.ts); the client's module exports them.
@@ -80,7 +80,8 @@ function forwardLog(logger: Logger, r: { level: string; message: string; fields:
 // --- calls in flight ----------------------------------------------------------
 // The addon settles calls in batches (see bindings/node/src/lib.rs): `start`
 // returns at once, and the outcome arrives later, with the client's log lines
-// in order, as one JSON array `[[0, logRecord] | [id, 1, result] | [id, 0, error], ...]`.
+// in order, as one JSON array `[[0, logRecord] | [id, 1, result] | [id, 0, error], ...]`
+// (`[id, 2, result]`: a result that may hold credentials, see secrets.ts).
 // The ids are unique across every client of this module instance.
 
 type Settle = [resolve: (v: unknown) => void, reject: (e: unknown) => void];
@@ -122,7 +123,6 @@ function onEvents(logger: Logger | undefined): (batch: string) => void {
     } catch {
       return; // never: the addon writes the batch with serde_json
     }
-    const secrets = mayHoldSecrets(batch);
     for (const e of entries) {
       const id = e[0];
       if (id === 0) {
@@ -132,8 +132,10 @@ function onEvents(logger: Logger | undefined): (batch: string) => void {
       const s = inFlight.get(id);
       if (s === undefined) continue;
       settled(id);
-      if (e[1] === 1) {
-        if (secrets) hideSecrets(e[2]);
+      if (e[1] === 1) s[0](e[2]);
+      else if (e[1] === 2) {
+        // The addon found a credential field name in this result.
+        hideSecrets(e[2]);
         s[0](e[2]);
       } else s[1](fromInit(e[2] as CmrErrorInit));
     }

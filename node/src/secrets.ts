@@ -16,7 +16,10 @@ export const SECRET_FIELDS: readonly string[] = ['password', 'appPassword', 'aut
 
 const SECRET = new Set(SECRET_FIELDS);
 
-/** Cheap test on the JSON text of a batch: can it hold a credential at all? */
+/**
+ * Cheap test on a JSON text: can it hold a credential at all? (Call results
+ * do not need it: the addon tests them and settles them as `[id, 2, result]`.)
+ */
 export function mayHoldSecrets(json: string): boolean {
   return json.includes('assword"') || json.includes('authenticatorSecret"');
 }

@@ -107,8 +107,9 @@ type WakeFn = napi::threadsafe_function::ThreadsafeFunction<(), (), (String,), S
 
 /// One client's queue (shared by its `withOptions` views and its running
 /// calls). `buf` holds the batch being built: comma-terminated JSON arrays,
-/// `[0, {level, message, fields}]` for a log line, `[id, 1, result]` or
-/// `[id, 0, error]` for a settled call.
+/// `[0, {level, message, fields}]` for a log line, `[id, 1, result]` (`2`
+/// instead of `1` when the result may hold credentials) or `[id, 0, error]`
+/// for a settled call.
 struct Events {
     buf: Mutex<String>,
     wake: OnceLock<WakeFn>,
@@ -140,7 +141,10 @@ impl Events {
     /// The outcome of call `id`, serialised on the runtime's thread.
     fn settle(&self, id: u32, result: std::result::Result<String, cmr::Error>) {
         match result {
-            Ok(json) => self.push(format_args!("[{id},1,{json}]")),
+            Ok(json) => {
+                let kind = if may_hold_secrets(&json) { 2 } else { 1 };
+                self.push(format_args!("[{id},{kind},{json}]"))
+            }
             Err(e) => self.push(format_args!("[{id},0,{}]", error_json(&e))),
         }
     }
@@ -155,6 +159,17 @@ impl Events {
         buf.clear();
         batch
     }
+}
+
+/// Can this result's JSON text hold a credential field (`password`,
+/// `appPassword`, `authenticatorSecret`: `cmr::models::SECRET_FIELDS`,
+/// camelCased)? Such a result is settled as `[id, 2, result]`, and the
+/// TypeScript layer hides its credentials from `util.inspect`
+/// (`node/src/secrets.ts`) without searching every answer itself.
+fn may_hold_secrets(json: &str) -> bool {
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let [a, b] = FINDERS.get_or_init(|| [memchr::memmem::Finder::new("assword\""), memchr::memmem::Finder::new("authenticatorSecret\"")]);
+    a.find(json.as_bytes()).is_some() || b.find(json.as_bytes()).is_some()
 }
 
 impl jsloop::Batch for Events {
@@ -293,7 +308,7 @@ fn query_pairs(query_json: Option<&str>) -> std::result::Result<Vec<(String, Str
 #[napi]
 impl NativeClient {
     /// `onEvents(batch)` receives the JSON text of an array of
-    /// `[0, logRecord]` (only when `withLogger`), `[id, 1, result]` and
+    /// `[0, logRecord]` (only when `withLogger`), `[id, 1 | 2, result]` and
     /// `[id, 0, error]`, in order.
     #[napi(constructor)]
     pub fn new(
@@ -322,7 +337,7 @@ impl NativeClient {
 
     /// Start an operation of the route table by name (`users.create`, ...):
     /// `argsJson` is a JSON object of the API's camelCase argument names. The
-    /// outcome arrives as `[id, 1, result]` or `[id, 0, error]` in a batch.
+    /// outcome arrives as `[id, 1 | 2, result]` or `[id, 0, error]` in a batch.
     #[napi]
     pub fn start(&self, env: Env, id: u32, op: String, args_json: Option<String>) {
         let events = self.events.clone();
