@@ -127,7 +127,10 @@ async fn call_as<O: Output>(client: &Client, op: &str, args: Value) -> Result<O>
     if op == PANIC_TEST_HOOK {
         panic!("deliberate panic inside the cmr core (test hook)");
     }
-    dispatch(client, op, &a).await
+    // Boxed: the dispatch future holds the state of its largest arm (a few
+    // KiB), which every wrapper of this future (a binding's panic guard, a
+    // spawned task) would otherwise copy each time it moves it.
+    Box::pin(dispatch(client, op, &a)).await
 }
 
 // `async fn dispatch`: one arm per operation, generated from the route table.
