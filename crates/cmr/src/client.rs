@@ -144,7 +144,7 @@ impl Client {
             Some(v) => Body::Json(v),
             None => Body::None,
         };
-        self.execute(method, path, &q, &body).await
+        self.execute(method, path, &q, &body, false).await.map(|(env, _)| env)
     }
 
     /// Send a request for a route, decode the envelope and `data` into `T`.
@@ -161,6 +161,9 @@ impl Client {
         query: &[(&str, String)],
         body: Body,
     ) -> Result<(T, Envelope)> {
+        if route.method == Method::Get && !self.inner.config.log.logs_answers() {
+            return self.call_get(route, query, body).await;
+        }
         let env = self.send(route, query, body).await?;
         if route.method != Method::Get {
             let data = decode_data::<T>(&env.data).unwrap_or_else(|e| {
@@ -184,13 +187,42 @@ impl Client {
         Ok((data, env))
     }
 
+    /// [`Client::call`] for a read whose answer nobody logs: `T` is decoded
+    /// straight from the answer's text. The full path decodes the envelope
+    /// into a `Value` tree, then `T` from that tree; here the envelope's
+    /// `data` is skipped when its head is read (`status`, `message`,
+    /// `actionId`, with the same rules) and decoded once, into `T`. The
+    /// envelope returned has no `data` (no caller of a read uses it).
+    async fn call_get<T: DeserializeOwned>(&self, route: &Route, query: &[(&str, String)], body: Body) -> Result<(T, Envelope)> {
+        debug_assert!(query.iter().all(|(k, _)| route.query.contains(k)), "{}: unexpected query", route.op);
+        let (env, bytes) = self.execute(route.method, route.path, query, &body, true).await?;
+        let data = serde_json::from_slice::<DataOf<T>>(&bytes).map(|d| d.0).map_err(|e| {
+            Error::new(ErrorKind::Decode, format!("unexpected `data` in the answer to {}: {e}", route.op))
+                .with_request(route.method.as_str(), route.path)
+                .with_status(env.status.unwrap_or(200))
+                .with_body(String::from_utf8_lossy(&bytes).into_owned())
+                .mark_sent(true)
+        })?;
+        Ok((data, env))
+    }
+
     /// Send a request for a route and return the decoded envelope.
     pub(crate) async fn send(&self, route: &Route, query: &[(&str, String)], body: Body) -> Result<Envelope> {
         debug_assert!(query.iter().all(|(k, _)| route.query.contains(k)), "{}: unexpected query", route.op);
-        self.execute(route.method, route.path, query, &body).await
+        self.execute(route.method, route.path, query, &body, false).await.map(|(env, _)| env)
     }
 
-    async fn execute(&self, method: Method, path: &str, query: &[(&str, String)], body: &Body) -> Result<Envelope> {
+    /// Send with retries; the decoded envelope and the answer's body. With
+    /// `head_only`, a successful answer's envelope has no `data` (and no
+    /// unknown fields): the caller decodes what it needs from the body.
+    async fn execute(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: &Body,
+        head_only: bool,
+    ) -> Result<(Envelope, Vec<u8>)> {
         crate::config::check_options(&self.options)?;
         let max_retries = self.effective_max_retries();
         let mut attempt: u32 = 0;
@@ -200,7 +232,7 @@ impl Client {
                 None => None,
             };
             let started = Instant::now();
-            let result = self.attempt(method, path, query, body).await;
+            let result = self.attempt(method, path, query, body, head_only).await;
             if let (Some(p), Err(e)) = (self.pacer(), &result) {
                 if e.kind() == ErrorKind::RateLimited {
                     p.on_rate_limited(e.retry_after());
@@ -212,9 +244,9 @@ impl Client {
                 c.log.attempt(&c.api_key, method, path, query, body, attempt, started.elapsed(), r, d)
             };
             let err = match result {
-                Ok(env) => {
-                    log(Ok(&env), Decision::Done);
-                    return Ok(env);
+                Ok(answer) => {
+                    log(Ok(&answer.0), Decision::Done);
+                    return Ok(answer);
                 }
                 Err(e) => e,
             };
@@ -237,7 +269,14 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, method: Method, path: &str, query: &[(&str, String)], body: &Body) -> Result<Envelope> {
+    async fn attempt(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: &Body,
+        head_only: bool,
+    ) -> Result<(Envelope, Vec<u8>)> {
         let url = request_url(&self.inner.config, path)?;
         let m = match method {
             Method::Get => reqwest::Method::GET,
@@ -321,7 +360,11 @@ impl Client {
         if success && truncated {
             return Err(too_large(m, path, status, limit));
         }
-        let parsed: std::result::Result<Envelope, _> = serde_json::from_slice(&bytes);
+        let parsed: std::result::Result<Envelope, _> = if head_only {
+            serde_json::from_slice::<EnvelopeHead>(&bytes).map(|h| h.0)
+        } else {
+            serde_json::from_slice(&bytes)
+        };
 
         // An error status in the body wins over a 2xx HTTP status (the body
         // is documented to mirror it; we trust the stricter of the two).
@@ -329,7 +372,7 @@ impl Client {
         let effective = if success { body_status.unwrap_or(status) } else { status };
         if (200..300).contains(&effective) {
             return match parsed {
-                Ok(env) => Ok(env),
+                Ok(env) => Ok((env, bytes)),
                 // A write the server accepted (2xx) is done, whatever its body
                 // says: report the acknowledgement, not a failure that invites
                 // a duplicate. A read with a broken body is a decode error.
@@ -337,7 +380,7 @@ impl Client {
                     tracing::warn!(method = m, path, status, error = %e, "2xx answer to a write is not a CMR envelope; treating it as accepted");
                     let text = String::from_utf8_lossy(&bytes);
                     let data = if text.trim().is_empty() { Value::Null } else { Value::String(text.into_owned()) };
-                    Ok(Envelope { status: Some(status), data, ..Envelope::default() })
+                    Ok((Envelope { status: Some(status), data, ..Envelope::default() }, bytes.clone()))
                 }
                 Err(e) => Err(Error::new(ErrorKind::Decode, format!("the answer is not a CMR envelope: {e}"))
                     .with_request(m, path)
@@ -554,6 +597,120 @@ pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
     Some(wait.min(clamp))
 }
 
+/// The head of an envelope: `status`, `message` and `actionId`, read by the
+/// same lenient rules as [`Envelope`]'s, as an `Envelope` without `data` and
+/// unknown fields, which are skipped without building anything. It fails
+/// where `Envelope` fails: not an object, a repeated field, bad JSON.
+struct EnvelopeHead(Envelope);
+
+/// A key of an envelope object, read without allocating: 0 `status`,
+/// 1 `message`, 2 `data`, 3 `actionId`, 4 anything else.
+struct EnvelopeKey(usize);
+
+impl<'de> serde::Deserialize<'de> for EnvelopeKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = EnvelopeKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: serde::de::Error>(self, k: &str) -> std::result::Result<EnvelopeKey, E> {
+                Ok(EnvelopeKey(match k {
+                    "status" => 0,
+                    "message" => 1,
+                    "data" => 2,
+                    "actionId" => 3,
+                    _ => 4,
+                }))
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// The lenient readers of the head's fields, as types.
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+struct AnyU16(#[serde(deserialize_with = "crate::models::common::lenient::any_u16")] Option<u16>);
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+struct AnyString(#[serde(deserialize_with = "crate::models::common::lenient::any_string")] String);
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+struct AnyOptString(#[serde(deserialize_with = "crate::models::common::lenient::any_opt_string")] Option<String>);
+
+impl<'de> serde::Deserialize<'de> for EnvelopeHead {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EnvelopeHead;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Envelope")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<EnvelopeHead, A::Error> {
+                use serde::de::{Error as _, IgnoredAny};
+                let mut env = Envelope::default();
+                let mut seen = [false; 4];
+                while let Some(EnvelopeKey(i)) = map.next_key()? {
+                    if i == 4 {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    if std::mem::replace(&mut seen[i], true) {
+                        return Err(A::Error::duplicate_field(["status", "message", "data", "actionId"][i]));
+                    }
+                    match i {
+                        0 => env.status = map.next_value::<AnyU16>()?.0,
+                        1 => env.message = map.next_value::<AnyString>()?.0,
+                        3 => env.action_id = map.next_value::<AnyOptString>()?.0,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EnvelopeHead(env))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The `data` of an envelope's text as `T`, decoded once; absent reads as
+/// `null`, as [`Envelope::data`] does.
+struct DataOf<T>(T);
+
+impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for DataOf<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for V<T> {
+            type Value = DataOf<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Envelope")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<DataOf<T>, A::Error> {
+                use serde::de::{Error as _, IgnoredAny};
+                let mut data = None;
+                while let Some(EnvelopeKey(i)) = map.next_key()? {
+                    if i == 2 {
+                        if data.is_some() {
+                            return Err(A::Error::duplicate_field("data"));
+                        }
+                        data = Some(map.next_value::<T>()?);
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                match data {
+                    Some(d) => Ok(DataOf(d)),
+                    None => T::deserialize(&Value::Null).map(DataOf).map_err(A::Error::custom),
+                }
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
 /// The URL of a request: the base URL with `path` appended. A path without
 /// its own query or fragment (every route's, most raw ones) is set on the
 /// base URL parsed once by the builder, so a request does not parse the host
@@ -610,6 +767,66 @@ mod tests {
             e = e.with_status(s);
         }
         e
+    }
+
+    /// Answers both decoders of a read must agree on.
+    const ANSWERS: &[&str] = &[
+        r#"{"status":200,"message":"ok","data":{"id":"u1","email":"a@b.co","extraField":[1,{"x":null}]},"actionId":"A1"}"#,
+        r#"{}"#,
+        r#"{"data":null}"#,
+        r#"{"status":"201","message":7,"data":[],"actionId":42,"x":1,"y":{"z":[null]}}"#,
+        r#"{"status":70000,"message":null,"data":[1,"a"],"actionId":""}"#,
+        r#"{"status":-1,"message":{"a":1},"data":"text","actionId":null,"status2":true}"#,
+        r#"{"stat\u0075s":404,"mess\u0061ge":"esc\"aped","d\u0061ta":{"id":"\u00e9"},"action\u0049d":"B"}"#,
+        r#"{"x":1,"x":2,"data":{"id":"u"}}"#,
+        r#"{"status":200,"status":201}"#,
+        r#"{"message":"a","message":"b"}"#,
+        r#"{"actionId":"a","actionId":"b"}"#,
+        r#"{"data":{"id":"1"},"data":{"id":"2"}}"#,
+        r#"{"data":{"id":5}}"#,
+        r#"{"data":{"id":"u","createdAt":12}}"#,
+        r#"[]"#,
+        r#"[200,"m",{"id":"u"}]"#,
+        r#""text""#,
+        r#"null"#,
+        r#"3"#,
+        r#"{"data":{"id":"u"}"#,
+        r#"{"data":{"id":"u"}} trailing"#,
+    ];
+
+    #[test]
+    fn an_envelope_head_reads_as_the_envelope_does() {
+        for a in ANSWERS {
+            let full = serde_json::from_str::<Envelope>(a);
+            let head = serde_json::from_str::<EnvelopeHead>(a).map(|h| h.0);
+            match (&full, &head) {
+                (Ok(f), Ok(h)) => assert_eq!((&f.status, &f.message, &f.action_id), (&h.status, &h.message, &h.action_id), "{a}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{a}: envelope {full:?}, head {head:?}"),
+            }
+        }
+    }
+
+    /// Both decoders agree on `a` as `T`; `true` when `T` decoded.
+    fn both<T: DeserializeOwned + PartialEq + std::fmt::Debug>(a: &str) -> bool {
+        let Ok(env) = serde_json::from_str::<Envelope>(a) else { return false };
+        let via_value = decode_data::<T>(&env.data).ok();
+        let direct = serde_json::from_str::<DataOf<T>>(a).ok().map(|d| d.0);
+        assert_eq!(via_value, direct, "{a} as {}", std::any::type_name::<T>());
+        direct.is_some()
+    }
+
+    #[test]
+    fn data_decoded_from_the_text_is_data_decoded_from_the_value() {
+        let mut users = 0;
+        for a in ANSWERS {
+            users += usize::from(both::<crate::models::User>(a));
+            both::<Option<crate::models::User>>(a);
+            both::<Vec<Value>>(a);
+            both::<Option<std::collections::BTreeMap<String, Value>>>(a);
+            both::<Value>(a);
+        }
+        assert!(users >= 3, "only {users} answers decoded as a User");
     }
 
     #[test]

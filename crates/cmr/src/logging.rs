@@ -176,6 +176,12 @@ impl Logger {
         }
     }
 
+    /// Does a successful attempt produce a log line (its status and
+    /// `actionId`, at debug its body)?
+    pub(crate) fn logs_answers(&self) -> bool {
+        self.wants(LogLevel::Info)
+    }
+
     #[inline]
     fn wants(&self, level: LogLevel) -> bool {
         self.sink_wants(level) || Self::tracing_wants(level)
