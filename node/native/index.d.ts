@@ -13,14 +13,14 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativeClient {
   /**
    * `onEvents(batch)` receives the JSON text of an array of
-   * `[0, logRecord]` (only when `withLogger`), `[id, 1, result]` and
+   * `[0, logRecord]` (only when `withLogger`), `[id, 1 | 2, result]` and
    * `[id, 0, error]`, in order.
    */
   constructor(options: NativeClientOptions | undefined | null, onEvents: (arg: string) => void, withLogger?: boolean | undefined | null)
   /**
    * Start an operation of the route table by name (`users.create`, ...):
    * `argsJson` is a JSON object of the API's camelCase argument names. The
-   * outcome arrives as `[id, 1, result]` or `[id, 0, error]` in a batch.
+   * outcome arrives as `[id, 1 | 2, result]` or `[id, 0, error]` in a batch.
    */
   start(id: number, op: string, argsJson?: string | undefined | null): void
   /**

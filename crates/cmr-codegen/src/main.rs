@@ -14,6 +14,7 @@ mod openapi;
 mod py;
 mod py_models;
 mod rust;
+mod swift;
 mod ts;
 mod ts_client;
 mod uniffi;
@@ -46,6 +47,7 @@ fn outputs() -> Vec<Output> {
         Output { path: "python/coldmailreseller/_models.py", content: py_models::models_file() },
         Output { path: "python/coldmailreseller/_model_names.py", content: py_models::names_file() },
         Output { path: "bindings/uniffi/src/resources_generated.rs", content: uniffi::render() },
+        Output { path: "bindings/uniffi/swift/Sources/Cmr/Redaction.swift", content: swift::render() },
     ]
 }
 

@@ -140,3 +140,18 @@ extension PrewarmupResource {
         }
     }
 }
+
+extension WebhookEvent: CustomReflectable {
+    /// `dump()` of a delivery: `rawJson`, which holds a mailbox's credentials
+    /// in clear, shows only its size (as in `debugDescription`); `data`
+    /// shows them redacted (Redaction.swift).
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "event": event as Any,
+            "eventId": eventId as Any,
+            "actionId": actionId as Any,
+            "data": data as Any,
+            "rawJson": "<\(rawJson.utf8.count) bytes>",
+        ], displayStyle: .struct)
+    }
+}

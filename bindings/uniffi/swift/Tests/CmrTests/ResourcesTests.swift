@@ -131,7 +131,9 @@ final class ResourcesTests: XCTestCase {
         // The credentials are readable, never printed.
         let password = try XCTUnwrap(admin.password)
         XCTAssertFalse(password.isEmpty)
-        for shown in [String(describing: admin), "\(admin)", String(describing: [admin])] {
+        var dumped = ""
+        dump([admin], to: &dumped)
+        for shown in [String(describing: admin), "\(admin)", String(describing: [admin]), dumped] {
             XCTAssertFalse(shown.contains(password), shown)
             XCTAssertTrue(shown.contains("<redacted>") && shown.contains(admin.mailboxId), shown)
         }

@@ -121,12 +121,19 @@ final class WebhooksTests: XCTestCase {
         XCTAssertEqual(data.password, "pw-in-body")
         XCTAssertEqual(data.appPassword, "app-in-body")
         // debugDescription is the core's redacted Debug; print/interpolation use it too.
-        for shown in [String(describing: ev), String(reflecting: ev), "\(data)", String(describing: [data])] {
+        var dumped = ""
+        dump(ev, to: &dumped)
+        XCTAssertTrue(dumped.contains("<redacted>"), dumped)
+        for shown in [String(describing: ev), String(reflecting: ev), "\(data)", String(describing: [data]), dumped] {
             XCTAssertFalse(shown.contains("pw-in-body") || shown.contains("app-in-body"), shown)
             XCTAssertTrue(shown.contains("a@b.co"), shown)
         }
         let login = PlatformLogin(email: "ops@acme.com", password: "s3cret-login")
         XCTAssertFalse(String(describing: login).contains("s3cret-login"), String(describing: login))
+        var dumpedLogin = ""
+        dump(login, to: &dumpedLogin)
+        XCTAssertFalse(dumpedLogin.contains("s3cret-login"), dumpedLogin)
+        XCTAssertTrue(dumpedLogin.contains("ops@acme.com"), dumpedLogin)
         XCTAssertEqual(login.password, "s3cret-login")
     }
 }
