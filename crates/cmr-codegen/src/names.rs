@@ -29,6 +29,12 @@ pub fn camel(snake: &str) -> String {
     if let Some((c, _)) = SPECIAL_NAMES.iter().find(|(_, s)| *s == snake) {
         return c.to_string();
     }
+    lower_camel(snake)
+}
+
+/// snake_case -> lowerCamelCase by the plain rule only (what uniffi names a
+/// Rust field in Kotlin and Swift, special JSON spellings or not).
+pub fn lower_camel(snake: &str) -> String {
     let mut out = String::new();
     let mut up = false;
     for ch in snake.chars() {

@@ -10,23 +10,6 @@
 
 use serde_json::Value;
 
-/// The Swift (uniffi) name of a Rust field: lowerCamelCase.
-fn swift_field(rust: &str) -> String {
-    let mut out = String::new();
-    let mut up = false;
-    for ch in rust.chars() {
-        if ch == '_' {
-            up = !out.is_empty();
-        } else if up {
-            out.push(ch.to_ascii_uppercase());
-            up = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
 /// The records with credentials: `(name, [(swift field, secret)])`.
 fn records() -> Vec<(String, Vec<(String, bool)>)> {
     let mut out = Vec::new();
@@ -43,7 +26,7 @@ fn records() -> Vec<(String, Vec<(String, bool)>)> {
         let fields = order
             .iter()
             .filter_map(Value::as_str)
-            .map(|f| (swift_field(f), secret(&crate::names::camel(f))))
+            .map(|f| (crate::names::lower_camel(f), secret(&crate::names::camel(f))))
             .collect();
         out.push((name, fields));
     }

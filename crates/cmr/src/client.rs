@@ -144,7 +144,7 @@ impl Client {
             Some(v) => Body::Json(v),
             None => Body::None,
         };
-        self.execute(method, path, &q, &body, false).await.map(|(env, _)| env)
+        self.execute(Exchange { method, path, query: &q, body: &body, head_only: false }).await.map(|(env, _)| env)
     }
 
     /// Send a request for a route, decode the envelope and `data` into `T`.
@@ -195,7 +195,7 @@ impl Client {
     /// envelope returned has no `data` (no caller of a read uses it).
     async fn call_get<T: DeserializeOwned>(&self, route: &Route, query: &[(&str, String)], body: Body) -> Result<(T, Envelope)> {
         debug_assert!(query.iter().all(|(k, _)| route.query.contains(k)), "{}: unexpected query", route.op);
-        let (env, bytes) = self.execute(route.method, route.path, query, &body, true).await?;
+        let (env, bytes) = self.execute(Exchange::route(route, query, &body, true)).await?;
         let data = serde_json::from_slice::<DataOf<T>>(&bytes).map(|d| d.0).map_err(|e| {
             Error::new(ErrorKind::Decode, format!("unexpected `data` in the answer to {}: {e}", route.op))
                 .with_request(route.method.as_str(), route.path)
@@ -209,20 +209,12 @@ impl Client {
     /// Send a request for a route and return the decoded envelope.
     pub(crate) async fn send(&self, route: &Route, query: &[(&str, String)], body: Body) -> Result<Envelope> {
         debug_assert!(query.iter().all(|(k, _)| route.query.contains(k)), "{}: unexpected query", route.op);
-        self.execute(route.method, route.path, query, &body, false).await.map(|(env, _)| env)
+        self.execute(Exchange::route(route, query, &body, false)).await.map(|(env, _)| env)
     }
 
-    /// Send with retries; the decoded envelope and the answer's body. With
-    /// `head_only`, a successful answer's envelope has no `data` (and no
-    /// unknown fields): the caller decodes what it needs from the body.
-    async fn execute(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: &Body,
-        head_only: bool,
-    ) -> Result<(Envelope, Vec<u8>)> {
+    /// Send with retries; the decoded envelope and the answer's body.
+    async fn execute(&self, x: Exchange<'_>) -> Result<(Envelope, Vec<u8>)> {
+        let Exchange { method, path, query, body, .. } = x;
         crate::config::check_options(&self.options)?;
         let max_retries = self.effective_max_retries();
         let mut attempt: u32 = 0;
@@ -232,7 +224,7 @@ impl Client {
                 None => None,
             };
             let started = Instant::now();
-            let result = self.attempt(method, path, query, body, head_only).await;
+            let result = self.attempt(x).await;
             if let (Some(p), Err(e)) = (self.pacer(), &result) {
                 if e.kind() == ErrorKind::RateLimited {
                     p.on_rate_limited(e.retry_after());
@@ -269,14 +261,8 @@ impl Client {
         }
     }
 
-    async fn attempt(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: &Body,
-        head_only: bool,
-    ) -> Result<(Envelope, Vec<u8>)> {
+    async fn attempt(&self, x: Exchange<'_>) -> Result<(Envelope, Vec<u8>)> {
+        let Exchange { method, path, query, body, head_only } = x;
         let url = request_url(&self.inner.config, path)?;
         let m = match method {
             Method::Get => reqwest::Method::GET,
@@ -595,6 +581,25 @@ pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
     let when = httpdate::parse_http_date(v).ok()?;
     let wait = when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO);
     Some(wait.min(clamp))
+}
+
+/// One request as [`Client`]'s `execute` sends it (with retries) and
+/// `attempt` sends it once.
+#[derive(Clone, Copy)]
+struct Exchange<'a> {
+    method: Method,
+    path: &'a str,
+    query: &'a [(&'a str, String)],
+    body: &'a Body,
+    /// A successful answer's envelope is read without `data` and unknown
+    /// fields ([`EnvelopeHead`]): the caller decodes what it needs from the body.
+    head_only: bool,
+}
+
+impl<'a> Exchange<'a> {
+    fn route(route: &'a Route, query: &'a [(&'a str, String)], body: &'a Body, head_only: bool) -> Self {
+        Exchange { method: route.method, path: route.path, query, body, head_only }
+    }
 }
 
 /// The head of an envelope: `status`, `message` and `actionId`, read by the
