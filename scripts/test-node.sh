@@ -99,6 +99,7 @@ print(f"ok: {len(names)} files (CJS, ESM, types, loader, native addon, LICENSE)"
 phase "fresh project outside the repository: $WORK/app"
 mkdir -p "$WORK/app" "$WORK/tests"
 cp -r "$ROOT/tests/scenarios" "$WORK/tests/scenarios"
+mkdir -p "$WORK/spec" && cp "$ROOT/spec/openapi.json" "$WORK/spec/"
 cp -r test "$WORK/app/test"
 cd "$WORK/app"
 echo '{ "name": "cmr-consumer-test", "version": "0.0.0", "private": true }' > package.json

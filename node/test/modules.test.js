@@ -55,13 +55,16 @@ test('a second copy of the native addon loads and works next to the first (two p
   assert.equal(typeof second.exports.NativeClient, 'function');
   const sb = await startSandbox();
   try {
+    // The raw addon does not keep the process alive while a call is in
+    // flight (the TypeScript layer's timer does): this test's timer does.
+    const alive = setInterval(() => undefined, 1000);
     const out = await new Promise((resolve, reject) => {
       const c = new second.exports.NativeClient({ apiKey: sb.apiKey, baseUrl: sb.baseUrl }, (batch) => {
         const [[, ok, v]] = JSON.parse(batch);
         (ok ? resolve : reject)(v);
       });
       c.start(1, 'wallet.get', '{}');
-    });
+    }).finally(() => clearInterval(alive));
     assert.equal(typeof out.balance, 'number');
   } finally {
     await sb.stop();
