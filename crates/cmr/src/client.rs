@@ -366,7 +366,7 @@ impl Client {
                     tracing::warn!(method = m, path, status, error = %e, "2xx answer to a write is not a CMR envelope; treating it as accepted");
                     let text = String::from_utf8_lossy(&bytes);
                     let data = if text.trim().is_empty() { Value::Null } else { Value::String(text.into_owned()) };
-                    Ok((Envelope { status: Some(status), data, ..Envelope::default() }, bytes.clone()))
+                    Ok((Envelope { status: Some(status), data, ..Envelope::default() }, bytes))
                 }
                 Err(e) => Err(Error::new(ErrorKind::Decode, format!("the answer is not a CMR envelope: {e}"))
                     .with_request(m, path)
@@ -608,9 +608,16 @@ impl<'a> Exchange<'a> {
 /// where `Envelope` fails: not an object, a repeated field, bad JSON.
 struct EnvelopeHead(Envelope);
 
-/// A key of an envelope object, read without allocating: 0 `status`,
-/// 1 `message`, 2 `data`, 3 `actionId`, 4 anything else.
-struct EnvelopeKey(usize);
+/// The fields of an envelope object, by the index [`EnvelopeKey`] reads.
+const ENVELOPE_FIELDS: [&str; 4] = ["status", "message", "data", "actionId"];
+const STATUS: usize = 0;
+const MESSAGE: usize = 1;
+const DATA: usize = 2;
+const ACTION_ID: usize = 3;
+
+/// A key of an envelope object, read without allocating: its index in
+/// [`ENVELOPE_FIELDS`], or `None` for any other key.
+struct EnvelopeKey(Option<usize>);
 
 impl<'de> serde::Deserialize<'de> for EnvelopeKey {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -621,13 +628,7 @@ impl<'de> serde::Deserialize<'de> for EnvelopeKey {
                 f.write_str("a field name")
             }
             fn visit_str<E: serde::de::Error>(self, k: &str) -> std::result::Result<EnvelopeKey, E> {
-                Ok(EnvelopeKey(match k {
-                    "status" => 0,
-                    "message" => 1,
-                    "data" => 2,
-                    "actionId" => 3,
-                    _ => 4,
-                }))
+                Ok(EnvelopeKey(ENVELOPE_FIELDS.iter().position(|f| *f == k)))
             }
         }
         d.deserialize_identifier(V)
@@ -657,18 +658,18 @@ impl<'de> serde::Deserialize<'de> for EnvelopeHead {
                 use serde::de::{Error as _, IgnoredAny};
                 let mut env = Envelope::default();
                 let mut seen = [false; 4];
-                while let Some(EnvelopeKey(i)) = map.next_key()? {
-                    if i == 4 {
+                while let Some(EnvelopeKey(key)) = map.next_key()? {
+                    let Some(i) = key else {
                         map.next_value::<IgnoredAny>()?;
                         continue;
-                    }
+                    };
                     if std::mem::replace(&mut seen[i], true) {
-                        return Err(A::Error::duplicate_field(["status", "message", "data", "actionId"][i]));
+                        return Err(A::Error::duplicate_field(ENVELOPE_FIELDS[i]));
                     }
                     match i {
-                        0 => env.status = map.next_value::<AnyU16>()?.0,
-                        1 => env.message = map.next_value::<AnyString>()?.0,
-                        3 => env.action_id = map.next_value::<AnyOptString>()?.0,
+                        STATUS => env.status = map.next_value::<AnyU16>()?.0,
+                        MESSAGE => env.message = map.next_value::<AnyString>()?.0,
+                        ACTION_ID => env.action_id = map.next_value::<AnyOptString>()?.0,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -696,10 +697,10 @@ impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for DataOf<T> {
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<DataOf<T>, A::Error> {
                 use serde::de::{Error as _, IgnoredAny};
                 let mut data = None;
-                while let Some(EnvelopeKey(i)) = map.next_key()? {
-                    if i == 2 {
+                while let Some(EnvelopeKey(key)) = map.next_key()? {
+                    if key == Some(DATA) {
                         if data.is_some() {
-                            return Err(A::Error::duplicate_field("data"));
+                            return Err(A::Error::duplicate_field(ENVELOPE_FIELDS[DATA]));
                         }
                         data = Some(map.next_value::<T>()?);
                     } else {

@@ -135,6 +135,12 @@ pub fn is_loopback_host(host: &url::Host<&str>) -> bool {
 /// or `http` anywhere when `allow_insecure_http` is set. No credentials,
 /// query or fragment. Returns the URL without a trailing slash.
 pub fn check_base_url(base_url: &str, allow_insecure_http: bool) -> crate::Result<String> {
+    checked_base_url(base_url, allow_insecure_http).map(|(s, _)| s)
+}
+
+/// [`check_base_url`], with the URL it parsed (the client keeps it: a
+/// request's URL is that URL with its path set).
+fn checked_base_url(base_url: &str, allow_insecure_http: bool) -> crate::Result<(String, url::Url)> {
     let parsed = url::Url::parse(base_url)
         .map_err(|e| crate::Error::invalid(format!("invalid base URL {base_url:?}: {e}")))?;
     let host = parsed
@@ -158,7 +164,7 @@ pub fn check_base_url(base_url: &str, allow_insecure_http: bool) -> crate::Resul
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(crate::Error::invalid(format!("base URL must not have a query or fragment: {base_url:?}")));
     }
-    Ok(base_url.trim_end_matches('/').to_string())
+    Ok((base_url.trim_end_matches('/').to_string(), parsed))
 }
 
 fn check_duration(field: &str, d: Duration, max: Duration) -> crate::Result<Duration> {
@@ -336,7 +342,7 @@ impl ClientBuilder {
             .base_url
             .or_else(|| std::env::var(ENV_BASE_URL).ok().filter(|s| !s.is_empty()))
             .unwrap_or_else(|| crate::routes::DEFAULT_BASE_URL.to_string());
-        let base_url = check_base_url(&base_url, self.allow_insecure_http)?;
+        let (base_url, base) = checked_base_url(&base_url, self.allow_insecure_http)?;
         if let Some(rps) = self.requests_per_second {
             if !(rps.is_finite()
                 && (defaults::MIN_REQUESTS_PER_SECOND..=defaults::MAX_REQUESTS_PER_SECOND).contains(&rps))
@@ -373,7 +379,6 @@ impl ClientBuilder {
             Some(p) => format!("{p} {ua_core}"),
             None => ua_core.to_string(),
         };
-        let base = url::Url::parse(&base_url).map_err(|e| crate::Error::invalid(format!("invalid base URL {base_url:?}: {e}")))?;
         let config = Config {
             api_key,
             base_url,
