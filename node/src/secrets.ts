@@ -15,13 +15,15 @@ import { inspect, type InspectOptions } from 'node:util';
 export const SECRET_FIELDS: readonly string[] = ['password', 'appPassword', 'authenticatorSecret'];
 
 const SECRET = new Set(SECRET_FIELDS);
+/** The credential fields as keys appear in JSON text: `"appPassword"`. */
+const SECRET_KEYS = SECRET_FIELDS.map((f) => JSON.stringify(f));
 
 /**
  * Cheap test on a JSON text: can it hold a credential at all? (Call results
  * do not need it: the addon tests them and settles them as `[id, 2, result]`.)
  */
 export function mayHoldSecrets(json: string): boolean {
-  return json.includes('assword"') || json.includes('authenticatorSecret"');
+  return SECRET_KEYS.some((k) => json.includes(k));
 }
 
 function redactedInspect(this: Record<string, unknown>, depth: number, options: InspectOptions): string {

@@ -249,11 +249,8 @@ extern "C" fn on_readable(_h: *mut UvHandle, status: c_int, _events: c_int) {
     KNOWN_READABLE.set(false);
 }
 
-extern "C" fn on_prepare(_h: *mut UvHandle) {
-    with_loop(|l| l.drive());
-}
-
-extern "C" fn on_tick(_h: *mut UvHandle) {
+/// The prepare handle (calls to spawn) and the timer (tokio's timers).
+extern "C" fn on_prepare_or_tick(_h: *mut UvHandle) {
     with_loop(|l| l.drive());
 }
 
@@ -437,7 +434,7 @@ impl JsLoop {
         });
         if !self.prepare_on.replace(true) {
             // SAFETY: the handle was initialised on this thread's loop.
-            unsafe { uv_prepare_start(self.prepare, on_prepare) };
+            unsafe { uv_prepare_start(self.prepare, on_prepare_or_tick) };
         }
         self.update_timer();
     }
@@ -574,7 +571,7 @@ impl JsLoop {
             // SAFETY: the timer was initialised on this thread's loop.
             unsafe {
                 if busy {
-                    uv_timer_start(self.timer, on_tick, TICK_MS, TICK_MS);
+                    uv_timer_start(self.timer, on_prepare_or_tick, TICK_MS, TICK_MS);
                 } else {
                     uv_timer_stop(self.timer);
                 }

@@ -167,9 +167,30 @@ impl Events {
 /// TypeScript layer hides its credentials from `util.inspect`
 /// (`node/src/secrets.ts`) without searching every answer itself.
 fn may_hold_secrets(json: &str) -> bool {
-    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
-    let [a, b] = FINDERS.get_or_init(|| [memchr::memmem::Finder::new("assword\""), memchr::memmem::Finder::new("authenticatorSecret\"")]);
-    a.find(json.as_bytes()).is_some() || b.find(json.as_bytes()).is_some()
+    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        cmr::models::SECRET_FIELDS
+            .iter()
+            .map(|snake| {
+                // The key as it appears in the JSON text: `"appPassword"`.
+                let mut key = String::from("\"");
+                let mut up = false;
+                for ch in snake.chars() {
+                    match ch {
+                        '_' => up = true,
+                        c if up => {
+                            key.push(c.to_ascii_uppercase());
+                            up = false;
+                        }
+                        c => key.push(c),
+                    }
+                }
+                key.push('"');
+                memchr::memmem::Finder::new(key.as_bytes()).into_owned()
+            })
+            .collect()
+    });
+    finders.iter().any(|f| f.find(json.as_bytes()).is_some())
 }
 
 impl jsloop::Batch for Events {
