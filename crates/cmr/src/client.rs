@@ -1,7 +1,7 @@
 //! The HTTP client: one transport with retries, backoff, `Retry-After`,
 //! optional pacing, envelope decoding and error mapping.
 //!
-//! A client's transport (its reqwest connection pool) is normally shared by
+//! A client's transport (its connection pool, [`crate::transport`]) is normally shared by
 //! every clone. [`ThreadTransports`] gives a thread a pool of its own while
 //! everything else (configuration, pacing, logging, retries, limits) stays
 //! the client's: for callers that run each request to completion on the
@@ -11,7 +11,8 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
+use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -21,6 +22,7 @@ use crate::logging::Decision;
 use crate::models::{Envelope, ProfilePicture};
 use crate::pacer::Pacer;
 use crate::routes::{self, Method, Route};
+use crate::transport::{transport_error, Transport};
 
 /// The CMR partner API client. Cheap to clone (shared connection pool).
 ///
@@ -35,7 +37,7 @@ pub struct Client {
     inner: Arc<Inner>,
     /// The connection pool this view sends through: the one every clone
     /// shares, or a thread's own ([`ThreadTransports`]).
-    http: reqwest::Client,
+    http: Transport,
     options: RequestOptions,
     /// Paced even without `requests_per_second` (bulk helpers: `for_bulk`).
     bulk: bool,
@@ -80,7 +82,7 @@ impl Client {
     }
 
     pub(crate) fn from_config(config: Config) -> Result<Client> {
-        let http = transport(&config)?;
+        let http = Transport::new(&config)?;
         let pacer = config.requests_per_second.map(Pacer::new);
         let bulk_pacer = Pacer::new(crate::config::defaults::RATE_LIMIT_PER_SECOND);
         let inner = Inner { config, pacer, bulk_pacer };
@@ -110,6 +112,12 @@ impl Client {
     /// The pacer requests of this view go through, if any.
     pub(crate) fn pacer(&self) -> Option<&Pacer> {
         self.inner.pacer.as_ref().or(self.bulk.then_some(&self.inner.bulk_pacer))
+    }
+
+    /// The configuration this client was built with.
+    #[cfg(test)]
+    pub(crate) fn config(&self) -> &Config {
+        &self.inner.config
     }
 
     /// The base URL requests go to.
@@ -262,51 +270,68 @@ impl Client {
     }
 
     async fn attempt(&self, x: Exchange<'_>) -> Result<(Envelope, Vec<u8>)> {
-        let Exchange { method, path, query, body, head_only } = x;
-        let url = request_url(&self.inner.config, path)?;
-        let m = match method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
-        };
-        let mut req = self
-            .http
-            .request(m, url)
-            .timeout(self.options.timeout.unwrap_or(self.inner.config.timeout));
-        if !query.is_empty() {
-            req = req.query(query);
+        let m = x.method.as_str();
+        let req = self.http_request(x)?;
+        // The whole exchange, the answer's body included, within the timeout.
+        let timeout = self.options.timeout.unwrap_or(self.inner.config.timeout);
+        match tokio::time::timeout(timeout, self.exchange(req, x)).await {
+            Ok(r) => r,
+            // Whether any byte reached the server is unknown: treated as sent.
+            Err(_) => Err(Error::new(ErrorKind::Timeout, "the request timed out").with_request(m, x.path).mark_sent(true)),
         }
+    }
+
+    /// The HTTP request of an exchange: its URI, the call's headers, the
+    /// body, then the transport's fixed headers (key, user agent, accept).
+    fn http_request(&self, x: Exchange<'_>) -> Result<http::Request<http_body_util::Full<bytes::Bytes>>> {
+        let Exchange { method, path, query, body, .. } = x;
+        let uri = self.http.uri(&self.inner.config, path, query)?;
+        let mut headers = HeaderMap::new();
         for (k, v) in &self.options.headers {
             let lk = k.to_ascii_lowercase();
             if lk == routes::API_KEY_HEADER || lk == routes::SANDBOX_API_KEY_HEADER {
                 continue;
             }
-            req = req.header(k.as_str(), v.as_str());
+            // Checked when the options were set (`config::check_options`).
+            let name = HeaderName::from_bytes(k.as_bytes()).map_err(|_| Error::invalid(format!("invalid header name {k:?}")))?;
+            let value = HeaderValue::from_str(v).map_err(|_| Error::invalid(format!("invalid value for header {k:?}")))?;
+            headers.append(name, value);
         }
-        req = match body {
-            Body::None => req,
-            Body::Json(v) => req
-                .header(CONTENT_TYPE, "application/json")
-                .body(serde_json::to_vec(v).map_err(|e| Error::invalid(format!("could not encode the body: {e}")))?),
+        let body = match body {
+            Body::None => bytes::Bytes::new(),
+            Body::Json(v) => {
+                headers.append(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                serde_json::to_vec(v).map_err(|e| Error::invalid(format!("could not encode the body: {e}")))?.into()
+            }
             Body::Multipart(fields, files) => {
-                let mut form = reqwest::multipart::Form::new();
-                for (k, v) in fields {
-                    form = form.text(k.clone(), v.clone());
-                }
-                for f in files {
-                    let part = reqwest::multipart::Part::bytes(f.data.clone())
-                        .file_name(f.file_name.clone())
-                        .mime_str(&f.content_type)
-                        .map_err(|_| Error::invalid(format!("invalid content type {:?}", f.content_type)))?;
-                    form = form.part(f.key.clone(), part);
-                }
-                req.multipart(form)
+                let (bytes, content_type) = crate::multipart::encode(fields, files)?;
+                headers.append(CONTENT_TYPE, content_type);
+                bytes
             }
         };
+        self.http.fill_defaults(&mut headers);
+        let mut req = http::Request::new(http_body_util::Full::new(body));
+        *req.method_mut() = match method {
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Patch => http::Method::PATCH,
+            Method::Delete => http::Method::DELETE,
+        };
+        *req.uri_mut() = uri;
+        *req.headers_mut() = headers;
+        Ok(req)
+    }
+
+    /// Send `req` and read its answer (bounded), as the envelope and the body.
+    async fn exchange(
+        &self,
+        req: http::Request<http_body_util::Full<bytes::Bytes>>,
+        x: Exchange<'_>,
+    ) -> Result<(Envelope, Vec<u8>)> {
+        let Exchange { method, path, head_only, .. } = x;
         let m = method.as_str();
-        let mut resp = req.send().await.map_err(|e| transport_error(e, m, path))?;
+        let mut resp = self.http.send(req).await.map_err(|e| transport_error(&e, e.is_connect(), false, m, path))?;
         let status = resp.status().as_u16();
         let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
         let success = (200..300).contains(&status);
@@ -337,12 +362,12 @@ impl Client {
         // Bounded reads: a success body up to `max_response_bytes`, an error
         // body up to 64 KiB (all an error keeps).
         let limit = if success { self.inner.config.max_response_bytes } else { MAX_ERROR_BODY_BYTES };
-        if success && resp.content_length().is_some_and(|n| n > limit as u64) {
+        if success && content_length(&resp).is_some_and(|n| n > limit as u64) {
             return Err(too_large(m, path, status, limit));
         }
         let (bytes, truncated) = read_capped(&mut resp, limit)
             .await
-            .map_err(|e| transport_error(e, m, path).with_status(status).mark_sent(true))?;
+            .map_err(|e| transport_error(&e, false, true, m, path).with_status(status).mark_sent(true))?;
         if success && truncated {
             return Err(too_large(m, path, status, limit));
         }
@@ -378,7 +403,7 @@ impl Client {
         let message = match &parsed {
             Ok(env) if !env.message.is_empty() => env.message.chars().take(MAX_MESSAGE_CHARS).collect(),
             _ => {
-                let reason = reqwest::StatusCode::from_u16(effective)
+                let reason = http::StatusCode::from_u16(effective)
                     .ok()
                     .and_then(|s| s.canonical_reason())
                     .unwrap_or("error");
@@ -396,35 +421,6 @@ impl Client {
             .with_retry_after(retry_after)
             .mark_sent(sent))
     }
-}
-
-/// A connection pool for `config`, built through [`crate::http`]: the key
-/// and user-agent headers, no redirects, the configured scheme only.
-fn transport(config: &Config) -> Result<reqwest::Client> {
-    let mut headers = HeaderMap::new();
-    let key_header = if config.sandbox { routes::SANDBOX_API_KEY_HEADER } else { routes::API_KEY_HEADER };
-    let mut key = HeaderValue::from_str(config.api_key.expose())
-        .map_err(|_| Error::invalid("the API key contains characters not allowed in an HTTP header"))?;
-    key.set_sensitive(true);
-    headers.insert(HeaderName::from_static(key_header), key);
-    headers.insert(
-        USER_AGENT,
-        HeaderValue::from_str(&config.user_agent).map_err(|_| Error::invalid("invalid user agent"))?,
-    );
-    headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
-    crate::http::client_builder()
-        .default_headers(headers)
-        // Never follow a redirect: the key header would go wherever the
-        // server points (reqwest strips only `Authorization`/`Cookie` on a
-        // cross-origin hop). A 3xx becomes an `ErrorKind::Redirect`.
-        .redirect(reqwest::redirect::Policy::none())
-        // Only the configured scheme: no silent https -> http downgrade.
-        .https_only(config.base_url.starts_with("https://"))
-        .connect_timeout(config.connect_timeout)
-        .pool_idle_timeout(Duration::from_secs(60))
-        .tcp_nodelay(true)
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Network, format!("could not build the HTTP client: {e}")))
 }
 
 /// The connection pools of one thread: one per client it used, each a new
@@ -446,7 +442,7 @@ fn transport(config: &Config) -> Result<reqwest::Client> {
 /// that was dropped is dropped at the next lookup of a new client.
 #[derive(Default)]
 pub struct ThreadTransports {
-    pools: Vec<(Weak<Inner>, reqwest::Client)>,
+    pools: Vec<(Weak<Inner>, Transport)>,
 }
 
 impl ThreadTransports {
@@ -464,7 +460,7 @@ impl ThreadTransports {
         let http = match self.pools.iter().find(|(w, _)| std::ptr::eq(w.as_ptr(), key)) {
             Some((_, http)) => http.clone(),
             None => {
-                let http = transport(&client.inner.config)?;
+                let http = Transport::new(&client.inner.config)?;
                 self.pools.retain(|(w, _)| w.strong_count() > 0);
                 self.pools.push((Arc::downgrade(&client.inner), http.clone()));
                 http
@@ -495,9 +491,13 @@ const MAX_MESSAGE_CHARS: usize = 4096;
 
 /// Read at most `limit` bytes of the body; `true` when more was there (the
 /// rest is not read: the connection is dropped with the response).
-async fn read_capped(resp: &mut reqwest::Response, limit: usize) -> reqwest::Result<(Vec<u8>, bool)> {
-    let mut buf = Vec::with_capacity(resp.content_length().map_or(8 * 1024, |n| n.min(limit as u64) as usize));
-    while let Some(chunk) = resp.chunk().await? {
+async fn read_capped(
+    resp: &mut http::Response<hyper::body::Incoming>,
+    limit: usize,
+) -> std::result::Result<(Vec<u8>, bool), hyper::Error> {
+    let mut buf = Vec::with_capacity(content_length(resp).map_or(8 * 1024, |n| n.min(limit as u64) as usize));
+    while let Some(frame) = resp.body_mut().frame().await {
+        let Ok(chunk) = frame?.into_data() else { continue };
         let room = limit - buf.len();
         if chunk.len() > room {
             buf.extend_from_slice(&chunk[..room]);
@@ -506,6 +506,12 @@ async fn read_capped(resp: &mut reqwest::Response, limit: usize) -> reqwest::Res
         buf.extend_from_slice(&chunk);
     }
     Ok((buf, false))
+}
+
+/// The body's length when the answer states it (`Content-Length`, as hyper
+/// read it).
+fn content_length(resp: &http::Response<hyper::body::Incoming>) -> Option<u64> {
+    hyper::body::Body::size_hint(resp.body()).exact()
 }
 
 fn too_large(method: &str, path: &str, status: u16, limit: usize) -> Error {
@@ -717,43 +723,6 @@ impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for DataOf<T> {
     }
 }
 
-/// The URL of a request: the base URL with `path` appended. A path without
-/// its own query or fragment (every route's, most raw ones) is set on the
-/// base URL parsed once by the builder, so a request does not parse the host
-/// again; a raw path carrying `?` or `#` is parsed whole, as it always was.
-fn request_url(config: &crate::config::Config, path: &str) -> Result<reqwest::Url> {
-    if !path.contains(['?', '#']) {
-        let mut url = config.base.clone();
-        let base_path = url.path().trim_end_matches('/');
-        let mut full = String::with_capacity(base_path.len() + path.len());
-        full.push_str(base_path);
-        full.push_str(path);
-        url.set_path(&full);
-        return Ok(url);
-    }
-    reqwest::Url::parse(&format!("{}{}", config.base_url, path))
-        .map_err(|e| Error::invalid(format!("invalid request path {path:?}: {e}")))
-}
-
-fn transport_error(e: reqwest::Error, method: &str, path: &str) -> Error {
-    // A connect failure means no byte of the request reached the server.
-    let sent = !e.is_connect();
-    let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Network };
-    // reqwest's message can contain the URL (with query ids, never the key);
-    // we keep it short and free of the URL.
-    let what = if e.is_timeout() {
-        "the request timed out"
-    } else if e.is_connect() {
-        "could not connect to the server"
-    } else if e.is_body() || e.is_decode() {
-        "the connection broke while reading the answer"
-    } else {
-        "the connection failed"
-    };
-    let detail = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
-    Error::new(kind, format!("{what}{detail}")).with_request(method, path).mark_sent(sent)
-}
-
 fn env_body(env: &Envelope) -> String {
     serde_json::to_string(env).unwrap_or_default()
 }
@@ -833,26 +802,6 @@ mod tests {
             both::<Value>(a);
         }
         assert!(users >= 3, "only {users} answers decoded as a User");
-    }
-
-    #[test]
-    fn request_urls_are_the_base_url_and_the_path_parsed_whole() {
-        for base in ["https://customers.coldmailreseller.com/api/v1/integration", "http://127.0.0.1:8080", "https://h.example/x/"] {
-            let config = Client::builder().api_key("k").base_url(base).build().unwrap().inner.config.clone();
-            for path in [
-                "/users",
-                "/users/list",
-                "/a b/%41/\\x/../y/./z",
-                "/caf\u{e9}/\u{1F600}",
-                "//evil.example/x",
-                "/users?userId=1",
-                "/x#frag",
-                "/",
-            ] {
-                let whole = reqwest::Url::parse(&format!("{}{}", config.base_url, path)).unwrap();
-                assert_eq!(request_url(&config, path).unwrap(), whole, "{base} + {path}");
-            }
-        }
     }
 
     #[test]

@@ -43,12 +43,14 @@ pub mod error;
 pub mod http;
 pub mod logging;
 pub mod models;
+mod multipart;
 pub mod ops;
 pub mod pacer;
 pub mod pagination;
 pub mod bulk;
 pub mod resources;
 pub mod routes;
+mod transport;
 mod validate;
 pub mod webhooks;
 
