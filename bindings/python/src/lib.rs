@@ -278,7 +278,7 @@ where
             return Err(nested_call());
         }
         let client = {
-            // reqwest builds its pool inside a runtime context.
+            // Built inside the thread's runtime: its connections' tasks run there.
             let _enter = t.rt.enter();
             let mut transports = t.transports.try_borrow_mut().map_err(|_| nested_call())?;
             transports.client(client).map_err(|e| Python::attach(|py| to_pyerr(py, &e)))?
@@ -627,7 +627,7 @@ impl NativeClient {
         }
         b = b.allow_insecure_http(allow_insecure_http);
         b = b.user_agent_prefix(user_agent_prefix.unwrap_or_else(|| format!("cmr-python/{}", cmr::VERSION)));
-        // reqwest's client must be built inside a runtime context.
+        // Built inside the shared runtime's context, where its connections run.
         let _guard = runtime().enter();
         let inner = b.build().map_err(|e| to_pyerr(py, &e))?;
         Ok(NativeClient { inner })

@@ -16,8 +16,8 @@
 //! | [`webhooks`] | verify, parse, de-duplicate deliveries |
 //! | [`logging`] | the `CmrLogger` callback |
 //!
-//! Every async export uses `async_runtime = "tokio"`: reqwest needs a tokio
-//! reactor, which the foreign executor (Kotlin coroutines, Swift tasks) does
+//! Every async export uses `async_runtime = "tokio"`: the core's transport
+//! (hyper on tokio) needs a tokio reactor, which the foreign executor (Kotlin coroutines, Swift tasks) does
 //! not provide.
 
 // `CmrError` crosses the FFI by value (uniffi cannot box it), so it is large.

@@ -1,6 +1,9 @@
-//! The HTTP client setup every part of the SDK shares: reqwest on rustls,
-//! with `ring` as the crypto provider and the Mozilla root certificates
-//! (`webpki-roots`) compiled in.
+//! The TLS setup every part of the SDK shares: rustls with `ring` as the
+//! crypto provider and the Mozilla root certificates (`webpki-roots`)
+//! compiled in. The client's own transport ([`crate::Client`], hyper's pool)
+//! uses [`tls_config`]; the workspace's tools and tests that need a general
+//! HTTP client (the sandbox's webhook deliveries, `cmr listen`, test
+//! suites) use the reqwest client of [`client_builder`], on the same config.
 //!
 //! reqwest 0.13's own rustls setup defaults to `aws-lc-rs` (a CMake build
 //! that cross-compiles poorly for manylinux2014, Android and iOS) and to the
