@@ -123,3 +123,50 @@ test('worker threads that come and go leave no descriptors behind (runtime, pool
   // would be 60 descriptors or more; a few may still be closing.
   assert.ok(fds() - before < 10, `descriptors grew from ${before} to ${fds()} over 10 workers`);
 });
+
+// The outcome of the last call in flight is handed to JavaScript from inside the loop's drive
+// (jsloop.rs, `flush_now`), so that a caller making one call at a time starts its next call in
+// the same drive. Whatever a reaction does there must work as anywhere else: start calls (one
+// or many), exit a worker thread, exit the process.
+test('a reaction to the last call in flight may start calls, end its worker or exit the process', async () => {
+  const u = await env.client.users.create(newUser('reactions@acme.com'));
+  const c = env.sb.client({ maxRetries: 0 });
+  // A chain: every call starts from the reaction to the previous one, some fan out.
+  let chained = 0;
+  for (let i = 0; i < 60; i++) {
+    const got = await c.users.get({ userId: u.id });
+    assert.equal(got.id, u.id);
+    chained++;
+    if (i % 20 === 0) {
+      const many = await Promise.all(Array.from({ length: 5 }, () => c.users.get({ userId: u.id })));
+      assert.deepEqual(many.map((m) => m.id), Array(5).fill(u.id));
+    }
+  }
+  assert.equal(chained, 60);
+
+  // A worker thread that exits from the reaction; this thread's calls still work after it.
+  const w = new Worker(
+    `
+    const { workerData } = require('node:worker_threads');
+    const { Client } = require('coldmailreseller');
+    const c = new Client({ apiKey: workerData.key, baseUrl: workerData.url, maxRetries: 0 });
+    c.users.get({ userId: workerData.id }).then((u) => process.exit(u.id === workerData.id ? 7 : 1));
+    `,
+    { eval: true, workerData: { key: env.sb.apiKey, url: env.sb.baseUrl, id: u.id } },
+  );
+  assert.equal(await new Promise((resolve) => w.once('exit', resolve)), 7);
+  assert.equal((await c.users.get({ userId: u.id })).id, u.id);
+
+  // The process exits from the reaction, with its code and without a panic.
+  const code = `
+    const { Client } = require('coldmailreseller');
+    const c = new Client({ apiKey: ${JSON.stringify(env.sb.apiKey)}, baseUrl: ${JSON.stringify(env.sb.baseUrl)}, maxRetries: 0 });
+    c.users.get({ userId: ${JSON.stringify(u.id)} }).then(() => process.exit(3));
+  `;
+  const exited = await new Promise((resolve) => {
+    execFile(process.execPath, ['-e', code], { cwd: __dirname, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? err.code : 0, stderr }),
+    );
+  });
+  assert.deepEqual(exited, { code: 3, stderr: '' });
+});

@@ -22,7 +22,10 @@
 //!   the runtime's wait into a zero-timeout poll. Then it hands the outcomes
 //!   to each client's batch callback itself (`napi_make_callback`, so promise
 //!   reactions run right after, as after any I/O callback), and runs again
-//!   while those callbacks started new calls;
+//!   while those callbacks started new calls; when the last call in flight
+//!   settles, its outcome is handed over from inside the drive (`flush_now`),
+//!   so a caller making one call at a time has its next request written in
+//!   the same drive;
 //! * a `uv_timer` repeating every [`TICK_MS`] ms while calls are in flight
 //!   drives tokio's timers (timeouts, retry back-off, pacing), whose deadlines
 //!   libuv does not know, and bounds the delay of the one event a drive can
@@ -232,6 +235,22 @@ fn one_epoll(mut fds: Vec<c_int>) -> Option<c_int> {
     Some(first)
 }
 
+/// Hand the queued outcomes to JavaScript from inside the drive, as soon as
+/// the last call in flight has settled, instead of after the drive's final
+/// readiness check: a caller making one call at a time (the usual script)
+/// gets its result and starts its next call, whose request is written in the
+/// same drive, two syscalls and a runtime exit and entry earlier
+/// (docs/benchmarks.md, "Node"). With several calls in flight the outcomes
+/// still go in one batch per drive. JavaScript run here may start calls
+/// (`JsLoop::spawn` queues them on the running runtime) and anything else a
+/// callback may do; it cannot reach the runtime's `RefCell` mutably (only
+/// the environment's cleanup hook does, never from a callback).
+fn flush_now() {
+    if IN_DRIVE.get() && TO_FLUSH.with(|t| !t.borrow().is_empty()) {
+        with_loop(|l| l.flush());
+    }
+}
+
 /// Called by tokio on this thread each time its runtime would wait: record
 /// whether anything is pending, and make the wait a zero-timeout poll by
 /// waking the drive (which then returns, or runs another round).
@@ -426,12 +445,25 @@ impl JsLoop {
             return;
         }
         IN_FLIGHT.set(IN_FLIGHT.get() + 1);
-        STARTED.with(|s| {
-            s.borrow_mut().push(Box::pin(async move {
-                fut.await;
-                IN_FLIGHT.set(IN_FLIGHT.get().saturating_sub(1));
-            }))
+        let call = Box::pin(async move {
+            fut.await;
+            let left = IN_FLIGHT.get().saturating_sub(1);
+            IN_FLIGHT.set(left);
+            if left == 0 {
+                // The last call in flight: hand its outcome to JavaScript
+                // now, from this task (see `flush_now`).
+                flush_now();
+            }
         });
+        if IN_DRIVE.get() {
+            // Started by JavaScript that a drive called (`flush_now`): the
+            // runtime is running on this thread, so the call is queued on it
+            // and runs before the drive returns.
+            tokio::spawn(call);
+            self.update_timer();
+            return;
+        }
+        STARTED.with(|s| s.borrow_mut().push(call));
         if !self.prepare_on.replace(true) {
             // SAFETY: the handle was initialised on this thread's loop.
             unsafe { uv_prepare_start(self.prepare, on_prepare_or_tick) };
