@@ -117,8 +117,15 @@ impl fmt::Display for ErrorKind {
 }
 
 /// The SDK's error: a kind plus everything known about the failed request.
-#[derive(Debug, Clone)]
-pub struct Error {
+///
+/// The details live behind one pointer, so a `Result<T>` is as small as
+/// `T` and a pointer: results move through every future of a call, and
+/// only the failure path allocates.
+#[derive(Clone)]
+pub struct Error(Box<Details>);
+
+#[derive(Clone)]
+struct Details {
     kind: ErrorKind,
     message: String,
     status: Option<u16>,
@@ -138,7 +145,7 @@ pub struct Error {
 impl Error {
     /// An error of `kind` with a message and no request details.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Details {
             kind,
             message: message.into(),
             status: None,
@@ -149,7 +156,7 @@ impl Error {
             retry_after: None,
             location: None,
             sent: false,
-        }
+        }))
     }
 
     /// Input rejected before any request was sent.
@@ -158,13 +165,13 @@ impl Error {
     }
 
     pub(crate) fn with_request(mut self, method: &str, path: &str) -> Self {
-        self.method = Some(method.to_string());
-        self.path = Some(path.to_string());
+        self.0.method = Some(method.to_string());
+        self.0.path = Some(path.to_string());
         self
     }
 
     pub(crate) fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
+        self.0.status = Some(status);
         self
     }
 
@@ -179,20 +186,20 @@ impl Error {
             }
             body.truncate(cut);
             body.shrink_to_fit();
-            self.body_truncated = true;
+            self.0.body_truncated = true;
         }
-        self.body = Some(body);
+        self.0.body = Some(body);
         self
     }
 
     /// Mark the body as cut short (it was read only partly).
     pub(crate) fn with_body_truncated(mut self, truncated: bool) -> Self {
-        self.body_truncated |= truncated;
+        self.0.body_truncated |= truncated;
         self
     }
 
     pub(crate) fn with_location(mut self, location: Option<String>) -> Self {
-        self.location = location;
+        self.0.location = location;
         self
     }
 
@@ -204,60 +211,60 @@ impl Error {
     }
 
     pub(crate) fn with_retry_after(mut self, d: Option<Duration>) -> Self {
-        self.retry_after = d;
+        self.0.retry_after = d;
         self
     }
 
     pub(crate) fn mark_sent(mut self, sent: bool) -> Self {
-        self.sent = sent;
+        self.0.sent = sent;
         self
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
-    /// Shorthand for `self.kind().code()`.
+    /// Shorthand for `self.0.kind().code()`.
     pub fn code(&self) -> &'static str {
-        self.kind.code()
+        self.0.kind.code()
     }
     /// The server's message (or the client's, for local failures).
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
     /// HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
     /// HTTP method of the failed request.
     pub fn method(&self) -> Option<&str> {
-        self.method.as_deref()
+        self.0.method.as_deref()
     }
     /// Path of the failed request relative to the base URL, without query.
     pub fn path(&self) -> Option<&str> {
-        self.path.as_deref()
+        self.0.path.as_deref()
     }
     /// Raw response body, when the server answered; at most
     /// [`MAX_ERROR_BODY_BYTES`] (see [`Error::body_truncated`]).
     pub fn body(&self) -> Option<&str> {
-        self.body.as_deref()
+        self.0.body.as_deref()
     }
     /// Whether [`Error::body`] was cut to [`MAX_ERROR_BODY_BYTES`].
     pub fn body_truncated(&self) -> bool {
-        self.body_truncated
+        self.0.body_truncated
     }
     /// The `Location` header of a redirect answer ([`ErrorKind::Redirect`]).
     pub fn location(&self) -> Option<&str> {
-        self.location.as_deref()
+        self.0.location.as_deref()
     }
     /// How long the server asked us to wait (429 `Retry-After`).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
     /// Whether the server may have received the request. A write that fails
     /// with `may_have_been_sent() == true` may have been accepted: check its
     /// effect (webhooks, status endpoints) before sending it again.
     pub fn may_have_been_sent(&self) -> bool {
-        self.sent
+        self.0.sent
     }
 }
 
@@ -298,15 +305,33 @@ pub fn catch_unwind_sync<T, E: From<Error>>(f: impl FnOnce() -> Result<T, E>) ->
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.kind.code())?;
-        if let Some(s) = self.status {
+        write!(f, "{}", self.0.kind.code())?;
+        if let Some(s) = self.0.status {
             write!(f, " ({s})")?;
         }
-        write!(f, ": {}", self.message)?;
-        if let (Some(m), Some(p)) = (&self.method, &self.path) {
+        write!(f, ": {}", self.0.message)?;
+        if let (Some(m), Some(p)) = (&self.0.method, &self.0.path) {
             write!(f, " [{m} {p}]")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &*self.0;
+        f.debug_struct("Error")
+            .field("kind", &d.kind)
+            .field("message", &d.message)
+            .field("status", &d.status)
+            .field("method", &d.method)
+            .field("path", &d.path)
+            .field("body", &d.body)
+            .field("body_truncated", &d.body_truncated)
+            .field("retry_after", &d.retry_after)
+            .field("location", &d.location)
+            .field("sent", &d.sent)
+            .finish()
     }
 }
 
@@ -314,3 +339,28 @@ impl std::error::Error for Error {}
 
 /// Shorthand for `Result<T, cmr::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_is_a_pointer_wider_than_its_value_at_most() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+        assert_eq!(std::mem::size_of::<Result<()>>(), std::mem::size_of::<usize>());
+        assert!(std::mem::size_of::<Result<u64>>() <= 2 * std::mem::size_of::<usize>());
+    }
+
+    #[test]
+    fn debug_shows_every_detail_under_the_type_name() {
+        let e = Error::new(ErrorKind::NotFound, "no such user")
+            .with_request("GET", "/users")
+            .with_status(404)
+            .with_body("{}")
+            .mark_sent(true);
+        let d = format!("{e:?}");
+        assert!(d.starts_with("Error { kind: NotFound, message: \"no such user\", status: Some(404)"), "{d}");
+        assert!(d.contains("sent: true"), "{d}");
+        assert_eq!(e.to_string(), "not_found (404): no such user [GET /users]");
+    }
+}

@@ -28,7 +28,8 @@
 //!   `allow_insecure_http`) never uses a proxy. See docs/decisions.md.
 //!
 //! The whole-request timeout (answer read included) is the client's
-//! (`tokio::time::timeout` around an attempt), as are the body limits.
+//! (`tokio::time::timeout` around an attempt), as are the body limits; an
+//! answer's headers are bounded here (`MAX_HEADER_BYTES`).
 
 use std::error::Error as StdError;
 use std::future::Future;
@@ -60,6 +61,10 @@ type BoxError = Box<dyn StdError + Send + Sync>;
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// TCP keep-alive probes start after this much idle time (reqwest's default).
 const TCP_KEEPALIVE: Duration = Duration::from_secs(15);
+/// The most an answer's head may take: HTTP/1 reads headers into a buffer
+/// of hyper's default bound (about 400 KiB, at most 100 headers); HTTP/2's
+/// default would accept 16 MiB of headers, so it gets the same bound.
+const MAX_HEADER_BYTES: u32 = 400 * 1024;
 
 /// A connection pool to one origin, with the headers every request carries.
 /// Cheap to clone (the pool and the fixed parts are shared).
@@ -128,6 +133,7 @@ impl Transport {
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
+            .http2_max_header_list_size(MAX_HEADER_BYTES)
             .build(connector);
         let base_path = base.path().trim_end_matches('/').to_owned();
         Ok(Transport { pool, fixed: Arc::new(Fixed { scheme, authority, base_path, defaults }) })
