@@ -12,12 +12,24 @@ use cmr::routes::Route;
 use serde_json::{json, Map, Value};
 
 /// An answer in CMR's envelope.
+///
+/// It is also every handler's error type (`Result<_, Reply>`), so the parts
+/// few answers set (`actionId`, extra keys, headers) live boxed in
+/// [`ReplyExtras`], absent until set: a `Reply` stays small to move around
+/// (`clippy::result_large_err`).
 #[derive(Debug, Clone)]
 pub struct Reply {
     pub status: u16,
     pub message: String,
     /// `None`: no `data` key at all (Delete User, Remove mailbox).
     pub data: Option<Value>,
+    /// `None` until one of its parts is set.
+    pub extras: Option<Box<ReplyExtras>>,
+}
+
+/// The parts of a [`Reply`] that few answers set.
+#[derive(Debug, Clone, Default)]
+pub struct ReplyExtras {
     pub action_id: Option<String>,
     pub extra: Map<String, Value>,
     pub headers: Vec<(&'static str, String)>,
@@ -28,13 +40,17 @@ impl Reply {
         Reply::new(200, message, Some(data))
     }
     pub fn new(status: u16, message: impl Into<String>, data: Option<Value>) -> Reply {
-        Reply { status, message: message.into(), data, action_id: None, extra: Map::new(), headers: Vec::new() }
+        Reply { status, message: message.into(), data, extras: None }
     }
     pub fn err(status: u16, message: impl Into<String>) -> Reply {
         Reply::new(status, message, Some(Value::Null))
     }
+    /// The boxed parts, created on first use.
+    fn extras_mut(&mut self) -> &mut ReplyExtras {
+        self.extras.get_or_insert_with(Box::default)
+    }
     pub fn action(mut self, id: impl Into<String>) -> Reply {
-        self.action_id = Some(id.into());
+        self.extras_mut().action_id = Some(id.into());
         self
     }
     pub fn with_data(mut self, data: Value) -> Reply {
@@ -42,7 +58,7 @@ impl Reply {
         self
     }
     pub fn header(mut self, name: &'static str, value: String) -> Reply {
-        self.headers.push((name, value));
+        self.extras_mut().headers.push((name, value));
         self
     }
     pub fn body(&self) -> Value {
@@ -52,11 +68,13 @@ impl Reply {
         if let Some(d) = &self.data {
             m.insert("data".into(), d.clone());
         }
-        if let Some(a) = &self.action_id {
-            m.insert("actionId".into(), json!(a));
-        }
-        for (k, v) in &self.extra {
-            m.insert(k.clone(), v.clone());
+        if let Some(x) = &self.extras {
+            if let Some(a) = &x.action_id {
+                m.insert("actionId".into(), json!(a));
+            }
+            for (k, v) in &x.extra {
+                m.insert(k.clone(), v.clone());
+            }
         }
         Value::Object(m)
     }
@@ -68,7 +86,7 @@ impl IntoResponse for Reply {
         let mut resp = Response::new(Body::from(body));
         *resp.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        for (k, v) in self.headers {
+        for (k, v) in self.extras.map(|x| x.headers).unwrap_or_default() {
             if let Ok(v) = HeaderValue::from_str(&v) {
                 resp.headers_mut().insert(k, v);
             }
