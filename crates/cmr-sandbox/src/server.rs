@@ -133,7 +133,7 @@ async fn api_handler(shared: Arc<Shared>, route: &'static Route, req: Request) -
         let idx = faults.iter().position(|f| {
             f.count > 0
                 && f.path.trim_end_matches('/') == route.path
-                && f.method.as_deref().map_or(true, |m| m.eq_ignore_ascii_case(&method))
+                && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(&method))
         });
         idx.map(|i| {
             faults[i].count -= 1;

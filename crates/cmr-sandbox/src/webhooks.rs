@@ -34,7 +34,7 @@ pub fn emit(w: &mut World, at_ms: i64, event: &str, data: Value) -> String {
 }
 
 fn has_due(w: &World, now: i64) -> bool {
-    w.tasks.iter().any(|t| t.due_ms <= now) || w.events.iter().rev().any(|e| e.next_attempt_ms.map_or(false, |t| t <= now))
+    w.tasks.iter().any(|t| t.due_ms <= now) || w.events.iter().rev().any(|e| e.next_attempt_ms.is_some_and(|t| t <= now))
 }
 
 /// Spawn a `process_due` if anything is due (cheap when nothing is).
@@ -129,7 +129,7 @@ pub async fn process_due(shared: &Arc<Shared>) {
             e.headers = headers.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
             e.headers.insert("content-type".into(), "application/json".into());
             e.deliveries.push(DeliveryRec { attempt: d.attempt, status, error, at: clock::rfc3339(d.at_ms) });
-            let ok = status.map_or(false, |s| (200..300).contains(&s));
+            let ok = status.is_some_and(|s| (200..300).contains(&s));
             if ok {
                 e.state = "delivered".into();
             } else if d.attempt < MAX_ATTEMPTS {

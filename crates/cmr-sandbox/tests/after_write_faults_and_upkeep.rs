@@ -55,7 +55,7 @@ async fn orders_for(t: &T, domain: &str) -> usize {
         .as_object()
         .unwrap()
         .values()
-        .filter(|o| o["request"]["domains"].as_array().map_or(false, |ds| ds.iter().any(|d| d["domain"] == domain)))
+        .filter(|o| o["request"]["domains"].as_array().is_some_and(|ds| ds.iter().any(|d| d["domain"] == domain)))
         .count()
 }
 
@@ -123,7 +123,7 @@ async fn delay_after_answers_late_with_the_real_result() {
     let t0 = Instant::now();
     let r = t.post("/orders/json", &[("userId", &uid)], order_body("slow-answer.com", &["a"])).await.ok();
     assert!(t0.elapsed() >= Duration::from_millis(300), "{:?}", t0.elapsed());
-    assert!(r.data()["orderId"].as_str().map_or(false, |s| !s.is_empty()), "{}", r.body);
+    assert!(r.data()["orderId"].as_str().is_some_and(|s| !s.is_empty()), "{}", r.body);
     assert_eq!(orders_for(&t, "slow-answer.com").await, 1);
 }
 

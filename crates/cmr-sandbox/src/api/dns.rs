@@ -14,7 +14,7 @@ pub const DEFAULT_TTL: u32 = 3600;
 /// neither given nor excluded (`rua`/`ruf` point at `dmarc@<domain>`).
 pub fn dmarc_value(value: &str, excluded: &[String], domain: &str) -> String {
     let mut parts: Vec<String> = value.split(';').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
-    if parts.first().map_or(true, |p| !p.eq_ignore_ascii_case("v=DMARC1")) {
+    if parts.first().is_none_or(|p| !p.eq_ignore_ascii_case("v=DMARC1")) {
         parts.retain(|p| !p.to_ascii_lowercase().starts_with("v="));
         parts.insert(0, "v=DMARC1".into());
     }
@@ -22,7 +22,7 @@ pub fn dmarc_value(value: &str, excluded: &[String], domain: &str) -> String {
         parts.insert(1, "p=none".into());
     }
     for (tag, default) in DMARC_DEFAULT_TAGS {
-        let present = parts.iter().any(|p| p.split('=').next().map_or(false, |k| k.trim().eq_ignore_ascii_case(tag)));
+        let present = parts.iter().any(|p| p.split('=').next().is_some_and(|k| k.trim().eq_ignore_ascii_case(tag)));
         if present || excluded.iter().any(|e| e.eq_ignore_ascii_case(tag)) {
             continue;
         }
@@ -54,7 +54,7 @@ fn check(host: &str, value: &str, t: &RecordType, priority: Option<u32>, exclude
     if *t == RecordType::Mx && priority.is_none() {
         return Err(Reply::err(400, "priority is required on MX records"));
     }
-    if priority.map_or(false, |p| p > 65535) {
+    if priority.is_some_and(|p| p > 65535) {
         return Err(Reply::err(400, "priority must be between 0 and 65535"));
     }
     Ok(())
@@ -123,7 +123,7 @@ pub fn add(w: &mut World, r: &Req) -> R {
 pub fn update(w: &mut World, r: &Req) -> R {
     let uid = user_q(w, r)?;
     let obj = body_obj(r)?;
-    if obj.get("recordId").and_then(Value::as_str).map_or(true, |s| s.trim().is_empty()) {
+    if obj.get("recordId").and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
         return Err(Reply::err(400, "recordId is required"));
     }
     let b: UpdateDnsRecord = body(r)?;

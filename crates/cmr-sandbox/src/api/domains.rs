@@ -20,7 +20,7 @@ pub fn valid_domain(name: &str) -> bool {
         && n.split('.').all(|l| {
             !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        && n.rsplit('.').next().map_or(false, |tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        && n.rsplit('.').next().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 pub fn check_domain_name(field: &str, name: &str) -> Result<String, Reply> {
@@ -40,7 +40,7 @@ pub fn available(w: &World, name: &str) -> Result<(), String> {
     }
     let pending = w.orders.values().any(|o| {
         matches!(o.status.as_str(), "CREATED" | "QUEUED")
-            && o.request.get("domains").and_then(|d| d.as_array()).map_or(false, |ds| ds.iter().any(|d| d["domain"] == name))
+            && o.request.get("domains").and_then(|d| d.as_array()).is_some_and(|ds| ds.iter().any(|d| d["domain"] == name))
     });
     if pending {
         return Err("Domain is already part of a pending order".into());

@@ -35,7 +35,7 @@ pub fn list(w: &mut World, r: &Req) -> R {
 fn owned<'a>(w: &'a World, uid: Option<&str>, id: &str) -> Result<&'a MailboxRec, Reply> {
     match w.mailboxes.get(id) {
         None => Err(Reply::err(404, RECORD_NOT_FOUND)),
-        Some(m) if uid.map_or(false, |u| u != m.user_id) => Err(Reply::err(403, "This mailbox does not belong to the user")),
+        Some(m) if uid.is_some_and(|u| u != m.user_id) => Err(Reply::err(403, "This mailbox does not belong to the user")),
         Some(m) => Ok(m),
     }
 }

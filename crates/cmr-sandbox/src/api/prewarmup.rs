@@ -79,7 +79,7 @@ pub fn list(w: &mut World, r: &Req, now: i64) -> R {
     let contains = q_opt(r, "contains").map(str::to_ascii_lowercase);
     let all: Vec<PrewarmupDomain> = inventory()
         .into_iter()
-        .filter(|(d, p)| !w.prewarm_sold.contains(d) && provider.as_deref().map_or(true, |x| x == *p) && contains.as_deref().map_or(true, |c| d.contains(c)))
+        .filter(|(d, p)| !w.prewarm_sold.contains(d) && provider.as_deref().is_none_or(|x| x == *p) && contains.as_deref().is_none_or(|c| d.contains(c)))
         .map(|(d, p)| package(&d, p, false, now))
         .collect();
     let total = all.len();
@@ -96,7 +96,7 @@ pub fn sandbox_list(w: &mut World, r: &Req, now: i64) -> R {
     let provider = provider_filter(r)?;
     let items: Vec<PrewarmupDomain> = SANDBOX_DOMAINS
         .iter()
-        .filter(|(d, p)| !w.sandbox_prewarm_sold.contains(*d) && provider.as_deref().map_or(true, |x| x == *p))
+        .filter(|(d, p)| !w.sandbox_prewarm_sold.contains(*d) && provider.as_deref().is_none_or(|x| x == *p))
         .map(|(d, p)| package(d, p, true, now))
         .collect();
     let n = items.len();
@@ -109,13 +109,13 @@ fn check(o: &PrewarmupOrder) -> Result<String, Reply> {
     }
     match &o.service_provider {
         ServiceProvider::Google => {
-            let ok = o.google.as_ref().map_or(false, |g| g.google_oauth_route.is_some() && g.client_id.is_some() && g.app_name.is_some());
+            let ok = o.google.as_ref().is_some_and(|g| g.google_oauth_route.is_some() && g.client_id.is_some() && g.app_name.is_some());
             if !ok {
                 return Err(Reply::err(400, "google {googleOauthRoute, clientId, appName} is required for GOOGLE"));
             }
         }
         ServiceProvider::Microsoft => {
-            if o.microsoft_oauth_route.as_deref().map_or(true, |s| s.trim().is_empty()) {
+            if o.microsoft_oauth_route.as_deref().is_none_or(|s| s.trim().is_empty()) {
                 return Err(Reply::err(400, "microsoftOauthRoute is required for MICROSOFT"));
             }
         }

@@ -23,10 +23,10 @@ pub fn list(w: &mut World, r: &Req) -> R {
     let mut subs: Vec<&SubRec> = w
         .subscriptions
         .values()
-        .filter(|s| status.as_deref().map_or(true, |x| s.status == x))
-        .filter(|s| id.map_or(true, |x| s.subscription_id == x))
-        .filter(|s| domain.as_deref().map_or(true, |x| s.domain == x))
-        .filter(|s| uid.map_or(true, |x| s.user_id == x))
+        .filter(|s| status.as_deref().is_none_or(|x| s.status == x))
+        .filter(|s| id.is_none_or(|x| s.subscription_id == x))
+        .filter(|s| domain.as_deref().is_none_or(|x| s.domain == x))
+        .filter(|s| uid.is_none_or(|x| s.user_id == x))
         .collect();
     subs.sort_by_key(|s| s.seq);
     let all: Vec<_> = subs.into_iter().map(|s| views::subscription(w, s)).collect();

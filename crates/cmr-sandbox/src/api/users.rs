@@ -20,7 +20,7 @@ pub fn list(w: &mut World, r: &Req) -> R {
                 let u = &u.user;
                 [&u.email, &u.first_name, &u.last_name, &u.company]
                     .iter()
-                    .any(|f| f.as_deref().map_or(false, |v| v.to_lowercase().contains(s.as_str())))
+                    .any(|f| f.as_deref().is_some_and(|v| v.to_lowercase().contains(s.as_str())))
                     || u.id.to_lowercase() == *s
             }
         })
@@ -38,7 +38,7 @@ pub fn get(w: &mut World, r: &Req) -> R {
 }
 
 fn email_taken(w: &World, email: &str, except: Option<&str>) -> bool {
-    w.users.values().any(|u| Some(u.user.id.as_str()) != except && u.user.email.as_deref().map_or(false, |e| e.eq_ignore_ascii_case(email)))
+    w.users.values().any(|u| Some(u.user.id.as_str()) != except && u.user.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email)))
 }
 
 fn check_country(c: &str) -> Result<(), Reply> {
