@@ -46,7 +46,7 @@ fn check_mailboxes(m: &HashMap<String, Vec<NewMailbox>>) -> Result<usize, Reply>
 fn check_provider(p: Option<&ServiceProvider>, ms_route: &Option<String>) -> Result<String, Reply> {
     let p = p.cloned().unwrap_or_default();
     match &p {
-        ServiceProvider::Microsoft if ms_route.as_deref().map_or(true, |s| s.trim().is_empty()) => {
+        ServiceProvider::Microsoft if ms_route.as_deref().is_none_or(|s| s.trim().is_empty()) => {
             Err(Reply::err(400, "microsoftOauthRoute is required for MICROSOFT mailboxes"))
         }
         ServiceProvider::Unknown(s) => Err(Reply::err(400, format!("Unknown serviceProvider '{s}' (GOOGLE or MICROSOFT)"))),
@@ -76,7 +76,8 @@ fn active_sub_of<'a>(w: &'a World, domain_id: &str) -> Option<&'a SubRec> {
     w.subscriptions.values().find(|s| s.domain_id == domain_id && s.status != "CANCELLED" && s.status != "EXPIRED")
 }
 
-fn new_order(w: &mut World, user_id: &str, kind: OrderKind, provider: String, request: Value, price: f64, auto_renew: bool, now: i64) -> OrderRec {
+/// A CREATED order, not auto-renewing (the callers set `auto_renew`).
+fn new_order(w: &mut World, user_id: &str, kind: OrderKind, provider: String, request: Value, price: f64, now: i64) -> OrderRec {
     let seq = w.next_seq();
     OrderRec {
         seq,
@@ -93,7 +94,7 @@ fn new_order(w: &mut World, user_id: &str, kind: OrderKind, provider: String, re
         domain_ids: vec![],
         mailbox_ids: vec![],
         subscription_ids: vec![],
-        auto_renew,
+        auto_renew: false,
         target_subscription: None,
         target_domain: None,
     }
@@ -206,7 +207,7 @@ fn create_from(w: &mut World, uid: &str, v: &Value, now: i64) -> R {
     let price = order.domains.iter().map(|d| DOMAIN_PRICE_PER_YEAR * d.years as f64).sum::<f64>() + MAILBOX_PRICE_PER_MONTH * mailbox_count as f64;
     let confirm = order.confirm.unwrap_or(true);
     let auto_renew = order.auto_renew.unwrap_or(false);
-    let rec = new_order(w, uid, OrderKind::Full, provider, json!(order), price, auto_renew, now);
+    let rec = OrderRec { auto_renew, ..new_order(w, uid, OrderKind::Full, provider, json!(order), price, now) };
     created_reply(w, rec, confirm, unavailable, now)
 }
 
@@ -266,7 +267,8 @@ fn mailbox_order(w: &mut World, uid: &str, order: MailboxOrder, now: i64) -> R {
     let price = MAILBOX_PRICE_PER_MONTH * n as f64;
     let confirm = order.confirm.unwrap_or(true);
     let request = json!({"mailboxes": mailboxes, "serviceProvider": provider});
-    let mut rec = new_order(w, uid, OrderKind::Mailboxes, provider, request, price, order.auto_renew.unwrap_or(false), now);
+    let mut rec = new_order(w, uid, OrderKind::Mailboxes, provider, request, price, now);
+    rec.auto_renew = order.auto_renew.unwrap_or(false);
     rec.target_subscription = target_sub;
     rec.target_domain = target_domain;
     created_reply(w, rec, confirm, vec![], now)
