@@ -603,14 +603,13 @@ fn config_patch(m: &Map<String, Value>) -> Result<ConfigPatch, ControlError> {
     let count = |name: &str, v: &Value, why: &str| -> Result<usize, ControlError> {
         v.as_u64().and_then(|n| usize::try_from(n).ok()).ok_or_else(|| ControlError::bad(format!("{name} {why}")))
     };
-    let mut p = ConfigPatch::default();
-    p.webhook_url = match m.get("webhookUrl") {
+    let webhook_url = match m.get("webhookUrl") {
         None => None,
         Some(Value::Null) => Some(None),
         Some(Value::String(u)) => Some(Some(u.clone())),
         Some(_) => return Err(ControlError::bad("webhookUrl must be an http(s) URL or null")),
     };
-    p.rate_limit = match m.get("rateLimit") {
+    let rate_limit = match m.get("rateLimit") {
         None => None,
         Some(Value::Null) => Some(None),
         Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
@@ -618,6 +617,7 @@ fn config_patch(m: &Map<String, Value>) -> Result<ConfigPatch, ControlError> {
             None => return Err(ControlError::bad("rateLimit must be a positive integer or null (off)")),
         },
     };
+    let mut p = ConfigPatch { webhook_url, rate_limit, ..Default::default() };
     if let Some(v) = m.get("maxBatch") {
         p.max_batch = Some(count("maxBatch", v, "must be a positive integer")?);
     }
