@@ -152,11 +152,14 @@ pub fn order_body(domain: &str, mailboxes: &[&str]) -> Value {
     })
 }
 
+/// One request a [`Receiver`] got: its headers and body.
+pub type Received = (Vec<(String, String)>, Vec<u8>);
+
 /// A loopback webhook receiver: records every request, answers `status`.
 pub struct Receiver {
     pub url: String,
     pub status: Arc<AtomicU16>,
-    pub got: Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>,
+    pub got: Arc<Mutex<Vec<Received>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -170,7 +173,7 @@ impl Receiver {
     pub async fn start() -> Receiver {
         use axum::{body::Bytes, http::HeaderMap, http::StatusCode, routing::post, Router};
         let status = Arc::new(AtomicU16::new(200));
-        let got: Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>> = Arc::default();
+        let got: Arc<Mutex<Vec<Received>>> = Arc::default();
         let (s2, g2) = (status.clone(), got.clone());
         let app = Router::new().route(
             "/hook",
@@ -191,7 +194,7 @@ impl Receiver {
         Receiver { url, status, got, task }
     }
 
-    pub fn received(&self) -> Vec<(Vec<(String, String)>, Vec<u8>)> {
+    pub fn received(&self) -> Vec<Received> {
         self.got.lock().unwrap().clone()
     }
 }
