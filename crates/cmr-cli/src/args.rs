@@ -72,8 +72,9 @@ pub struct Global {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Every operation of the route table (generated: `args_generated.rs`).
+    /// Boxed: it is by far the largest variant (`clippy::large_enum_variant`).
     #[command(flatten)]
-    Api(Api),
+    Api(Box<Api>),
     /// Raw request to any path (relative to the base URL).
     Request(RawRequest),
     /// Run the CMR emulator in the foreground.

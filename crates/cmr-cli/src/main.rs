@@ -395,7 +395,8 @@ mod tests {
         let known: Vec<String> = status.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
         assert!(known.contains(&"PAST_DUE".to_string()), "{known:?}");
         let m = Cli::try_parse_from(["cmr", "subscriptions", "list", "--status", "SOMETHING_NEW"]).unwrap();
-        let Command::Api(Api::Subscriptions(Subscriptions::List(a))) = m.command else { panic!("not subscriptions list") };
+        let Command::Api(api) = m.command else { panic!("not an operation") };
+        let Api::Subscriptions(Subscriptions::List(a)) = *api else { panic!("not subscriptions list") };
         assert_eq!(a.status.as_deref(), Some("SOMETHING_NEW"));
     }
 }
