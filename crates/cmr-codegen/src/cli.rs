@@ -522,7 +522,7 @@ pub fn render() -> String {
     }
     s.push_str("        }\n    }\n}\n\n");
     s.push_str(&groups);
-    for c in cmds.iter().filter(|c| !c.hand_written && !(c.flags.is_empty() && !c.file && !c.paginated)) {
+    for c in cmds.iter().filter(|c| !c.hand_written && (!c.flags.is_empty() || c.file || c.paginated)) {
         s.push_str(&strukt(c));
     }
     s.truncate(s.trim_end().len());

@@ -199,7 +199,7 @@ fn docstring(doc: &str, indent: &str) -> String {
 
 fn method(o: &Op, asynchronous: bool) -> String {
     let mut models = BTreeSet::new();
-    let (ret, conv, paged) = result(&o.sig.response, if asynchronous { "AsyncPage" } else { "SyncPage" }, &mut models);
+    let (ret, conv, paged) = result(o.sig.response, if asynchronous { "AsyncPage" } else { "SyncPage" }, &mut models);
     let def = if asynchronous { "async def" } else { "def" };
     let params: Vec<String> = o
         .params
