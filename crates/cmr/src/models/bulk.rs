@@ -4,21 +4,17 @@ use super::dns::RecordType;
 
 string_enum! {
     /// What became of one input item of a bulk job.
+    #[derive(Default)]
     pub enum BulkItemStatus {
         /// Applied (confirmed by the answer, or found by the lookup after a lost answer).
         Succeeded = "succeeded",
         /// Not applied: refused by the server (its message says why), invalid
         /// before sending, or never sent. Safe to send again once fixed.
+        #[default]
         Failed = "failed",
         /// Sent, the answer was lost and the lookup could not tell. Check
         /// (`dns.find`, `mailboxes.get`) before sending it again.
         MaybeApplied = "maybe_applied",
-    }
-}
-
-impl Default for BulkItemStatus {
-    fn default() -> Self {
-        BulkItemStatus::Failed
     }
 }
 

@@ -124,15 +124,11 @@ impl<T> Page<T> {
 
 string_enum! {
     /// Mailbox provider of a workspace.
+    #[derive(Default)]
     pub enum ServiceProvider {
+        #[default]
         Google = "GOOGLE",
         Microsoft = "MICROSOFT",
-    }
-}
-
-impl Default for ServiceProvider {
-    fn default() -> Self {
-        ServiceProvider::Google
     }
 }
 

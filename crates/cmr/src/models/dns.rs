@@ -4,7 +4,9 @@ use super::common::{lenient, Extra};
 
 string_enum! {
     /// DNS record type.
+    #[derive(Default)]
     pub enum RecordType {
+        #[default]
         A = "A",
         Aaaa = "AAAA",
         Cname = "CNAME",
@@ -13,12 +15,6 @@ string_enum! {
         Ns = "NS",
         Srv = "SRV",
         Caa = "CAA",
-    }
-}
-
-impl Default for RecordType {
-    fn default() -> Self {
-        RecordType::A
     }
 }
 

@@ -4,14 +4,10 @@ use super::common::Extra;
 
 string_enum! {
     /// Sending platform a credential belongs to.
+    #[derive(Default)]
     pub enum PlatformApp {
+        #[default]
         EmailBison = "EMAILBISON",
-    }
-}
-
-impl Default for PlatformApp {
-    fn default() -> Self {
-        PlatformApp::EmailBison
     }
 }
 

@@ -86,11 +86,13 @@ impl<T: std::any::Any> std::fmt::Debug for Redacted<'_, T> {
 }
 
 macro_rules! string_enum {
-    ($(#[doc = $doc:literal])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
+    // An optional `#[derive(Default)]` (with `#[default]` on a variant) after
+    // the docs adds to the derives.
+    ($(#[doc = $doc:literal])* $(#[derive($($derive:ident),+)])? pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
         $(#[doc = $doc])*
         ///
         /// Values this SDK version does not know are kept as `Unknown(value)`.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord $($(, $derive)+)?)]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
             /// A value this SDK version does not know, kept verbatim.
