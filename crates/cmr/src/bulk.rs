@@ -376,7 +376,7 @@ pub fn mailbox_shows(c: &MailboxUpdate, m: &Mailbox) -> bool {
         }
     };
     let pic_ok = match (c.remove_profile_picture, &c.profile_picture) {
-        (Some(true), _) => m.profile_picture.as_deref().map_or(true, str::is_empty),
+        (Some(true), _) => m.profile_picture.as_deref().is_none_or(str::is_empty),
         (_, p) => eq(p, &m.profile_picture),
     };
     user_ok && eq(&c.first_name, &m.first_name) && eq(&c.last_name, &m.last_name) && pic_ok

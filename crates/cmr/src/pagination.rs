@@ -41,7 +41,7 @@ pub fn decode_page<T: DeserializeOwned>(data: &Value, items_key: &str, requested
             }
             let key = std::iter::once(items_key)
                 .chain(ITEM_KEYS.iter().copied())
-                .find(|k| o.get(*k).map_or(false, Value::is_array))
+                .find(|k| o.get(*k).is_some_and(Value::is_array))
                 .map(str::to_string)
                 .or_else(|| o.iter().find(|(_, v)| v.is_array()).map(|(k, _)| k.clone()));
             let items = match &key {

@@ -353,7 +353,7 @@ async fn answers_that_break_the_contract_are_decode_errors_with_status_and_body(
     ] {
         assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
         assert_eq!(err.status(), Some(200), "{err}");
-        assert!(err.body().map_or(false, |b| !b.is_empty()), "{err}");
+        assert!(err.body().is_some_and(|b| !b.is_empty()), "{err}");
         assert!(err.method().is_some() && err.path().is_some());
     }
 }

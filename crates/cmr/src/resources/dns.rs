@@ -85,7 +85,7 @@ pub(crate) fn check_record(host: &str, value: &str, t: &RecordType, priority: Op
     if priority.is_some() && !matches!(t, RecordType::Mx | RecordType::Srv | RecordType::Unknown(_)) {
         return Err(Error::invalid(format!("priority is only meaningful on MX/SRV records, not {t}")));
     }
-    if priority.map_or(false, |p| p > 65535) {
+    if priority.is_some_and(|p| p > 65535) {
         return Err(Error::invalid("priority must be between 0 and 65535"));
     }
     Ok(())

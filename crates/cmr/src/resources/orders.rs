@@ -152,7 +152,7 @@ fn check_mailboxes(m: &HashMap<String, Vec<NewMailbox>>, required: bool) -> Resu
 fn check_provider(p: Option<&ServiceProvider>, google: &Option<GoogleConfig>, ms_route: &Option<String>) -> Result<()> {
     match p.unwrap_or(&ServiceProvider::Google) {
         ServiceProvider::Microsoft => {
-            if ms_route.as_deref().map_or(true, |s| s.trim().is_empty()) {
+            if ms_route.as_deref().is_none_or(|s| s.trim().is_empty()) {
                 return Err(Error::invalid("microsoftOauthRoute is required for MICROSOFT mailboxes"));
             }
             if google.is_some() {
@@ -175,7 +175,7 @@ fn check_files(files: &[ProfilePicture], mailboxes: &HashMap<String, Vec<NewMail
             .key
             .split_once('@')
             .ok_or_else(|| Error::invalid(format!("file key {:?} must be username@domain", f.key)))?;
-        let known = mailboxes.get(domain).map_or(false, |l| l.iter().any(|m| m.username.eq_ignore_ascii_case(user)));
+        let known = mailboxes.get(domain).is_some_and(|l| l.iter().any(|m| m.username.eq_ignore_ascii_case(user)));
         if !known {
             return Err(Error::invalid(format!("file {:?} names no mailbox of this order", f.key)));
         }

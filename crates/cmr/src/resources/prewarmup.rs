@@ -70,7 +70,7 @@ fn check(order: &PrewarmupOrder) -> Result<()> {
             }
         }
         ServiceProvider::Microsoft => {
-            if order.microsoft_oauth_route.as_deref().map_or(true, |s| s.trim().is_empty()) {
+            if order.microsoft_oauth_route.as_deref().is_none_or(|s| s.trim().is_empty()) {
                 return Err(Error::invalid("microsoftOauthRoute is required for MICROSOFT"));
             }
         }

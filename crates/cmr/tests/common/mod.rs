@@ -62,7 +62,7 @@ impl Env {
         let log = self.control("GET", "/requests", Value::Null).await;
         let list = log.as_array().cloned().or_else(|| log.get("requests").and_then(Value::as_array).cloned()).unwrap_or_default();
         list.iter()
-            .filter(|r| r["method"] == method && r["path"].as_str().map_or(false, |p| p == path || p.ends_with(path)))
+            .filter(|r| r["method"] == method && r["path"].as_str().is_some_and(|p| p == path || p.ends_with(path)))
             .count()
     }
 
