@@ -404,7 +404,7 @@ pub fn request_schemas(r: &Route, args: &[schemars::Schema], defs: &serde_json::
     };
     let model_arg = r.sig.args.iter().zip(args).find(|(a, _)| matches!(a.kind, ArgKind::Model(_)));
     let model = model_arg.map(|(_, s)| s.as_value());
-    let model_def = model.and_then(|m| deref(m));
+    let model_def = model.and_then(deref);
     let model_props = model_def.as_ref().and_then(|d| d.get("properties")).and_then(Value::as_object);
     let model_required: Vec<&str> = model_def
         .as_ref()

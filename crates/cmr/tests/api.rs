@@ -402,7 +402,7 @@ async fn domain_renewal_window_and_auto_renew() {
 async fn subscriptions_renew_toggle_recreate_cancel() {
     let e = env().await;
     let (_, sub, _) = provisioned(&e, "sub@acme.com", "sub-example.com", &["a"]).await;
-    let ack = e.client.subscriptions().renew(&[sub.subscription_id.clone()]).await.unwrap();
+    let ack = e.client.subscriptions().renew(std::slice::from_ref(&sub.subscription_id)).await.unwrap();
     assert!(ack.action_id.as_deref().unwrap_or("").starts_with("ACT_"));
     e.client
         .subscriptions()

@@ -49,7 +49,9 @@ fn with(mut v: Value, extra: Value) -> Value {
 }
 
 /// (example, operation, its arguments, documented method, documented path, documented query)
-fn cases() -> Vec<(&'static str, &'static str, Value, &'static str, &'static str, Vec<(&'static str, &'static str)>)> {
+type Case = (&'static str, &'static str, Value, &'static str, &'static str, Vec<(&'static str, &'static str)>);
+
+fn cases() -> Vec<Case> {
     let u = || json!({"userId": USER});
     let uq = vec![("userId", USER)];
     vec![
