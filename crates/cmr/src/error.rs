@@ -122,30 +122,36 @@ impl fmt::Display for ErrorKind {
 /// `T` and a pointer: results move through every future of a call, and
 /// only the failure path allocates.
 #[derive(Clone)]
-pub struct Error(Box<Details>);
+pub struct Error(Box<details::Error>);
 
-#[derive(Clone)]
-struct Details {
-    kind: ErrorKind,
-    message: String,
-    status: Option<u16>,
-    method: Option<String>,
-    path: Option<String>,
-    body: Option<String>,
-    /// The body was longer than [`MAX_ERROR_BODY_BYTES`] and was cut.
-    body_truncated: bool,
-    retry_after: Option<Duration>,
-    /// `Location` of a redirect answer.
-    location: Option<String>,
-    /// True when the request was (or may have been) received by the server.
-    /// A write with `sent == true` is never retried.
-    sent: bool,
+/// The details' struct is named `Error` too, so that the derived `Debug`
+/// of [`Error`] (which shows them) reads `Error { kind: .., .. }`.
+mod details {
+    use super::*;
+
+    #[derive(Debug, Clone)]
+    pub(super) struct Error {
+        pub(super) kind: ErrorKind,
+        pub(super) message: String,
+        pub(super) status: Option<u16>,
+        pub(super) method: Option<String>,
+        pub(super) path: Option<String>,
+        pub(super) body: Option<String>,
+        /// The body was longer than [`MAX_ERROR_BODY_BYTES`] and was cut.
+        pub(super) body_truncated: bool,
+        pub(super) retry_after: Option<Duration>,
+        /// `Location` of a redirect answer.
+        pub(super) location: Option<String>,
+        /// True when the request was (or may have been) received by the server.
+        /// A write with `sent == true` is never retried.
+        pub(super) sent: bool,
+    }
 }
 
 impl Error {
     /// An error of `kind` with a message and no request details.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error(Box::new(Details {
+        Error(Box::new(details::Error {
             kind,
             message: message.into(),
             status: None,
@@ -319,19 +325,7 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = &*self.0;
-        f.debug_struct("Error")
-            .field("kind", &d.kind)
-            .field("message", &d.message)
-            .field("status", &d.status)
-            .field("method", &d.method)
-            .field("path", &d.path)
-            .field("body", &d.body)
-            .field("body_truncated", &d.body_truncated)
-            .field("retry_after", &d.retry_after)
-            .field("location", &d.location)
-            .field("sent", &d.sent)
-            .finish()
+        fmt::Debug::fmt(&self.0, f)
     }
 }
 
