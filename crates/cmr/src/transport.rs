@@ -166,9 +166,7 @@ impl Transport {
             if !query.is_empty() {
                 url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
             }
-            if url.query() == Some("") {
-                url.set_query(None);
-            }
+            // Without the fragment: it never goes on the wire.
             url[url::Position::BeforePath..url::Position::AfterQuery].to_owned()
         };
         let pq = PathAndQuery::from_maybe_shared(Bytes::from(pq))
@@ -363,6 +361,12 @@ mod tests {
                 }
             }
             // Anything else takes the general way, with the same result.
+            // A path's own query stays as it is when the call adds none.
+            for path in ["/users?userId=1", "/x?", "/x?a=b#f"] {
+                let url = url::Url::parse(&format!("{}{}", config.base_url, path)).unwrap();
+                let want = Uri::try_from(&url[..url::Position::AfterQuery]).unwrap();
+                assert_eq!(t.uri(&config, path, &[]).unwrap(), want, "{base} + {path}");
+            }
             for path in ["/a b", "/a/../b", "/./x", "/caf\u{e9}", "/x%2e", "/a\\b", "/users?userId=1", "/x?", "/x#f"] {
                 assert!(!is_plain_path(path), "{path}");
                 let mut url = url::Url::parse(&format!("{}{}", config.base_url, path)).unwrap();
