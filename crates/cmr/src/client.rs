@@ -11,7 +11,7 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use http::header::{HeaderMap, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -293,8 +293,7 @@ impl Client {
                 continue;
             }
             // Checked when the options were set (`config::check_options`).
-            let name = HeaderName::from_bytes(k.as_bytes()).map_err(|_| Error::invalid(format!("invalid header name {k:?}")))?;
-            let value = HeaderValue::from_str(v).map_err(|_| Error::invalid(format!("invalid value for header {k:?}")))?;
+            let (name, value) = crate::config::option_header(k, v)?;
             headers.append(name, value);
         }
         let body = match body {

@@ -197,12 +197,19 @@ pub fn check_options(o: &RequestOptions) -> crate::Result<()> {
         check_max_retries(n)?;
     }
     for (k, v) in &o.headers {
-        reqwest::header::HeaderName::from_bytes(k.as_bytes())
-            .map_err(|_| crate::Error::invalid(format!("invalid header name {k:?}")))?;
-        reqwest::header::HeaderValue::from_str(v)
-            .map_err(|_| crate::Error::invalid(format!("invalid value for header {k:?}")))?;
+        option_header(k, v)?;
     }
     Ok(())
+}
+
+/// An extra header of [`RequestOptions`] as HTTP types, or the validation
+/// error [`check_options`] reports for it.
+pub(crate) fn option_header(k: &str, v: &str) -> crate::Result<(http::HeaderName, http::HeaderValue)> {
+    let name = http::HeaderName::from_bytes(k.as_bytes())
+        .map_err(|_| crate::Error::invalid(format!("invalid header name {k:?}")))?;
+    let value =
+        http::HeaderValue::from_str(v).map_err(|_| crate::Error::invalid(format!("invalid value for header {k:?}")))?;
+    Ok((name, value))
 }
 
 /// Builder of a [`crate::Client`].

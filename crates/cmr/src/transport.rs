@@ -201,7 +201,7 @@ impl Transport {
 
 /// The request URL of `path` below the base URL, parsed whole by the `url`
 /// crate (the slow, general way; see [`Transport::uri`]).
-pub(crate) fn request_url(config: &Config, path: &str) -> Result<url::Url> {
+fn request_url(config: &Config, path: &str) -> Result<url::Url> {
     if !path.contains(['?', '#']) {
         let mut url = config.base.clone();
         let base_path = url.path().trim_end_matches('/');
