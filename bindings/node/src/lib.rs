@@ -126,7 +126,8 @@ impl Events {
         buf.push(',');
         drop(buf);
         // On the JavaScript thread, during a drive of its loop, the loop
-        // hands the batch over itself once the drive is done.
+        // hands the batch over itself: once the drive is done, or at once
+        // when the call was the last in flight (`jsloop::flush_now`).
         if first && !jsloop::defer_wake(self as *const Events as *const ()) {
             self.wake_async();
         }
@@ -162,32 +163,17 @@ impl Events {
 }
 
 /// Can this result's JSON text hold a credential field (`password`,
-/// `appPassword`, `authenticatorSecret`: `cmr::models::SECRET_FIELDS`,
-/// camelCased)? Such a result is settled as `[id, 2, result]`, and the
-/// TypeScript layer hides its credentials from `util.inspect`
-/// (`node/src/secrets.ts`) without searching every answer itself.
+/// `appPassword`, `authenticatorSecret`: `cmr::models::SECRET_JSON_KEYS`)?
+/// Such a result is settled as `[id, 2, result]`, and the TypeScript layer
+/// hides its credentials from `util.inspect` (`node/src/secrets.ts`)
+/// without searching every answer itself.
 fn may_hold_secrets(json: &str) -> bool {
     static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
     let finders = FINDERS.get_or_init(|| {
-        cmr::models::SECRET_FIELDS
+        cmr::models::SECRET_JSON_KEYS
             .iter()
-            .map(|snake| {
-                // The key as it appears in the JSON text: `"appPassword"`.
-                let mut key = String::from("\"");
-                let mut up = false;
-                for ch in snake.chars() {
-                    match ch {
-                        '_' => up = true,
-                        c if up => {
-                            key.push(c.to_ascii_uppercase());
-                            up = false;
-                        }
-                        c => key.push(c),
-                    }
-                }
-                key.push('"');
-                memchr::memmem::Finder::new(key.as_bytes()).into_owned()
-            })
+            // The key with its quotes, as it appears in the JSON text.
+            .map(|k| memchr::memmem::Finder::new(format!("\"{k}\"").as_bytes()).into_owned())
             .collect()
     });
     finders.iter().any(|f| f.find(json.as_bytes()).is_some())

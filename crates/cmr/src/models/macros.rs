@@ -48,6 +48,11 @@ macro_rules! model {
 /// models hide in `repr`.
 pub const SECRET_FIELDS: &[&str] = &["password", "app_password", "authenticator_secret"];
 
+/// [`SECRET_FIELDS`], in the same order, as their keys appear in the API's
+/// JSON (the models' `camelCase`; a test checks each against serde's
+/// output): what code that only sees JSON text looks for.
+pub const SECRET_JSON_KEYS: &[&str] = &["password", "appPassword", "authenticatorSecret"];
+
 /// `Debug` as derived, except that a field named in [`SECRET_FIELDS`] with a
 /// value prints `Some(<redacted>)` / `<redacted>`.
 macro_rules! redacted_debug {
@@ -185,6 +190,24 @@ macro_rules! string_enum {
 #[cfg(test)]
 mod tests {
     use crate::models::{MailboxAdminDetails, PlatformLogin};
+
+    #[test]
+    fn secret_json_keys_are_the_secret_fields_as_serialised() {
+        assert_eq!(super::SECRET_JSON_KEYS.len(), super::SECRET_FIELDS.len());
+        let plain = serde_json::to_value(MailboxAdminDetails::default()).unwrap();
+        for (i, key) in super::SECRET_JSON_KEYS.iter().enumerate() {
+            let mut m = MailboxAdminDetails::default();
+            match super::SECRET_FIELDS[i] {
+                "password" => m.password = Some("x".into()),
+                "app_password" => m.app_password = Some("x".into()),
+                "authenticator_secret" => m.authenticator_secret = Some("x".into()),
+                other => panic!("{other}: add it to this test"),
+            }
+            let v = serde_json::to_value(&m).unwrap();
+            assert_eq!(v[key], "x", "{key}: {v}");
+            assert_ne!(plain[key], "x");
+        }
+    }
 
     #[test]
     fn debug_redacts_credentials_and_keeps_the_rest() {

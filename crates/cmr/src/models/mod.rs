@@ -5,7 +5,7 @@
 
 #[macro_use]
 pub(crate) mod macros;
-pub use macros::SECRET_FIELDS;
+pub use macros::{SECRET_FIELDS, SECRET_JSON_KEYS};
 pub mod bulk;
 pub mod common;
 pub mod dns;
