@@ -299,9 +299,9 @@ pub fn register(events: &Arc<impl Batch + 'static>, cb: &Rc<DirectCallback>) {
 }
 
 /// Called when `events` turns non-empty: `true` when this thread is driving
-/// its runtime and will hand the batch over itself once the drive is done
-/// (else the caller wakes the JavaScript thread through its threadsafe
-/// function).
+/// its runtime and will hand the batch over itself, once the drive is done
+/// or, for the last call in flight, at once ([`flush_now`]); else the caller
+/// wakes the JavaScript thread through its threadsafe function.
 pub fn defer_wake(events: *const ()) -> bool {
     if !IN_DRIVE.get() {
         return false;
