@@ -170,3 +170,60 @@ test('a reaction to the last call in flight may start calls, end its worker or e
   });
   assert.deepEqual(exited, { code: 3, stderr: '' });
 });
+
+test('the bound start function checks its arguments and reads long and non-ASCII strings whole', async () => {
+  const native = require('../native/index.js');
+  const outcomes = new Map();
+  const waiters = new Map();
+  const c = new native.NativeClient({ apiKey: env.sb.apiKey, baseUrl: env.sb.baseUrl }, (batch) => {
+    for (const [id, ok, v] of JSON.parse(batch)) {
+      outcomes.set(id, [ok, v]);
+      waiters.get(id)?.();
+    }
+  });
+  const start = c.starter();
+  const outcome = (id) => new Promise((resolve) => {
+    if (outcomes.has(id)) resolve(outcomes.get(id));
+    else waiters.set(id, () => resolve(outcomes.get(id)));
+  });
+  assert.throws(() => start('1', 'wallet.get', '{}'), { name: 'TypeError', message: /id must be a number/ });
+  assert.throws(() => start(1, 7, '{}'), { name: 'TypeError', message: /op must be a string/ });
+  assert.throws(() => start(1, 'wallet.get', {}), { name: 'TypeError', message: /argsJson must be a string/ });
+  const alive = setInterval(() => undefined, 1000); // the raw addon keeps nothing alive
+  try {
+    start(1, 'wallet.get');
+    start(2, 'wallet.get', null);
+    // Longer than the function's stack buffer, and two bytes per character.
+    const company = 'é'.repeat(400) + '✓';
+    start(3, 'users.create', JSON.stringify({ ...newUser(), company }));
+    // Around the edge of the function's stack buffer (512 bytes).
+    const user = (n, city) => JSON.stringify({ ...newUser(`edge${n}@acme.com`), city });
+    const base = user(4, '').length;
+    start(4, 'users.create', user(4, 'x'.repeat(511 - base)));
+    start(5, 'users.create', user(5, 'x'.repeat(512 - base)));
+    start(6, 'no.such.op', '{}');
+    // Characters of 2, 3 and 4 bytes across the buffer's edge, at each offset.
+    const wide = [];
+    for (const ch of ['é', '✓', '😀']) {
+      for (let k = 0; k < 4; k++) wide.push('x'.repeat(k) + ch.repeat(600 / ch.length));
+    }
+    wide.forEach((city, i) => start(10 + i, 'users.create', user(10 + i, city)));
+    for (const [i, city] of wide.entries()) {
+      const [ok, u] = await outcome(10 + i);
+      assert.equal(ok, 1, JSON.stringify(u));
+      assert.equal(u.city, city);
+    }
+    const [w1, w2, u3, u4, u5, bad] = await Promise.all([1, 2, 3, 4, 5, 6].map(outcome));
+    assert.equal(w1[0], 1);
+    assert.equal(typeof w1[1].balance, 'number');
+    assert.equal(w2[0], 1);
+    assert.equal(u3[0], 1, JSON.stringify(u3[1]));
+    assert.equal(u3[1].company, company);
+    assert.equal(u4[1].city.length, 511 - base);
+    assert.equal(u5[1].city.length, 512 - base);
+    assert.equal(bad[0], 0);
+    assert.equal(bad[1].code, 'validation');
+  } finally {
+    clearInterval(alive);
+  }
+});

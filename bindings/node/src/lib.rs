@@ -42,6 +42,7 @@ mod jsloop;
 #[cfg(not(target_os = "linux"))]
 #[path = "jsloop_other.rs"]
 mod jsloop;
+mod starter;
 
 // --- errors ---------------------------------------------------------------
 
@@ -347,6 +348,19 @@ impl NativeClient {
     /// outcome arrives as `[id, 1 | 2, result]` or `[id, 0, error]` in a batch.
     #[napi]
     pub fn start(&self, env: Env, id: u32, op: String, args_json: Option<String>) {
+        self.start_op(&env, id, op, args_json);
+    }
+
+    /// [`start`](Self::start) as a function bound to a copy of this client
+    /// (same core client, queue and pool), which the TypeScript layer calls
+    /// for every call made without per-call options. See [`starter`].
+    #[napi(ts_return_type = "(id: number, op: string, argsJson?: string) => void")]
+    pub fn starter(&self, env: Env) -> Result<starter::Bound> {
+        let copy = NativeClient { inner: self.inner.clone(), events: self.events.clone(), local: RefCell::new(None), direct: self.direct.clone() };
+        starter::bind(&env, copy)
+    }
+
+    fn start_op(&self, env: &Env, id: u32, op: String, args_json: Option<String>) {
         let events = self.events.clone();
         let run = |client: cmr::Client| async move {
             let out = match parse_json("args", args_json.as_deref()) {
@@ -355,7 +369,7 @@ impl NativeClient {
             };
             events.settle(id, out);
         };
-        self.run_call(&env, run);
+        self.run_call(env, run);
     }
 
     /// Raw escape hatch: any method and path relative to the base URL.
