@@ -24,6 +24,12 @@ export declare class NativeClient {
    */
   start(id: number, op: string, argsJson?: string | undefined | null): void
   /**
+   * [`start`](Self::start) as a function bound to a copy of this client
+   * (same core client, queue and pool), which the TypeScript layer calls
+   * for every call made without per-call options. See [`starter`].
+   */
+  starter(): (id: number, op: string, argsJson?: string) => void
+  /**
    * Raw escape hatch: any method and path relative to the base URL.
    * `queryJson` is a JSON object of strings (or scalars); the outcome is
    * the decoded envelope `{status, message, data, actionId, ...}`.
