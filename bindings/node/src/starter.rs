@@ -53,8 +53,8 @@ pub fn bind(env: &Env, client: NativeClient) -> Result<Bound> {
         }
         let status = sys::napi_add_finalizer(env.raw(), f, data.cast(), Some(finalize), null_mut(), null_mut());
         if status != sys::Status::napi_ok {
-            // Never called: the function would own nothing. Leaking beats
-            // freeing what a live function still points to.
+            // The function is never handed out, so nothing can call it.
+            drop(Box::from_raw(data));
             return Err(Error::from_reason("could not create the start function"));
         }
     }
