@@ -172,7 +172,9 @@ test('a reaction to the last call in flight may start calls, end its worker or e
 });
 
 test('the bound start function checks its arguments and reads long and non-ASCII strings whole', async () => {
-  const native = require('../native/index.js');
+  // The installed package's addon loader (the suite also runs against the packed tarball).
+  const path = require('node:path');
+  const native = require(path.join(path.dirname(require.resolve('coldmailreseller/package.json')), 'native', 'index.js'));
   const outcomes = new Map();
   const waiters = new Map();
   const c = new native.NativeClient({ apiKey: env.sb.apiKey, baseUrl: env.sb.baseUrl }, (batch) => {
