@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 /// An answer in CMR's envelope.
 ///
 /// It is also every handler's error type (`Result<_, Reply>`), so the parts
-/// few answers set (`actionId`, extra keys, headers) live boxed in
+/// few answers set (`actionId`, headers) live boxed in
 /// [`ReplyExtras`], absent until set: a `Reply` stays small to move around
 /// (`clippy::result_large_err`).
 #[derive(Debug, Clone)]
@@ -31,7 +31,6 @@ pub struct Reply {
 #[derive(Debug, Clone, Default)]
 pub struct ReplyExtras {
     pub action_id: Option<String>,
-    pub extra: Map<String, Value>,
     pub headers: Vec<(&'static str, String)>,
 }
 
@@ -68,13 +67,8 @@ impl Reply {
         if let Some(d) = &self.data {
             m.insert("data".into(), d.clone());
         }
-        if let Some(x) = &self.extras {
-            if let Some(a) = &x.action_id {
-                m.insert("actionId".into(), json!(a));
-            }
-            for (k, v) in &x.extra {
-                m.insert(k.clone(), v.clone());
-            }
+        if let Some(a) = self.extras.as_ref().and_then(|x| x.action_id.as_ref()) {
+            m.insert("actionId".into(), json!(a));
         }
         Value::Object(m)
     }
