@@ -356,8 +356,7 @@ impl NativeClient {
     /// for every call made without per-call options. See [`starter`].
     #[napi(ts_return_type = "(id: number, op: string, argsJson?: string) => void")]
     pub fn starter(&self, env: Env) -> Result<starter::Bound> {
-        let copy = NativeClient { inner: self.inner.clone(), events: self.events.clone(), local: RefCell::new(None), direct: self.direct.clone() };
-        starter::bind(&env, copy)
+        starter::bind(&env, self.view(self.inner.clone()))
     }
 
     fn start_op(&self, env: &Env, id: u32, op: String, args_json: Option<String>) {
@@ -435,7 +434,14 @@ impl NativeClient {
         };
         // Checked now, so `withOptions` itself throws on a bad value.
         cmr::config::check_options(&opts).map_err(to_napi_coded)?;
-        Ok(NativeClient { inner: self.inner.with_options(opts), events: self.events.clone(), local: RefCell::new(None), direct: self.direct.clone() })
+        Ok(self.view(self.inner.with_options(opts)))
+    }
+
+    /// A client over `inner` sharing this one's queue and batch callback
+    /// (so its outcomes reach the same `onEvents`); its thread's pool is
+    /// looked up again on its first call.
+    fn view(&self, inner: cmr::Client) -> NativeClient {
+        NativeClient { inner, events: self.events.clone(), local: RefCell::new(None), direct: self.direct.clone() }
     }
 
     #[napi(getter)]
